@@ -1,0 +1,3 @@
+import type { LabModule } from '../../shell/types.js';
+
+export const storage: LabModule = { commands: {} };

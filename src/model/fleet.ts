@@ -1,0 +1,115 @@
+/** Plain fleet types. Pure data: this layer imports nothing but itself. */
+
+export type Role = string;
+
+export interface SshEndpoint {
+  /** Address or host name actually dialled. */
+  host: string;
+  port: number;
+  user: string;
+  /** Alias from ~/.ssh/config this endpoint was resolved from, if any. */
+  alias?: string;
+  identityFiles: string[];
+  /** Jump hosts, outermost first (ProxyJump a,b → ['a','b']). Each is a machine name or user@host:port. */
+  jump: string[];
+  /** Extra known_hosts files to trust besides ~/.ssh/known_hosts. */
+  knownHosts: string[];
+}
+
+/** Where a BMC password comes from: never written inline. */
+export type SecretSource = { env: string } | { file: string };
+
+export interface Bmc {
+  /** 'ipmitool' drives a real BMC over lanplus; 'lab' talks to the lab's simulated BMC. */
+  driver: 'ipmitool' | 'lab';
+  address: string;
+  port: number;
+  user: string;
+  password?: SecretSource;
+  /** lab driver only: control socket path. */
+  socket?: string;
+}
+
+export interface ConsolePort {
+  /** Machine name of the serial console server. */
+  server: string;
+  /** Port name on that server (`console NAME`). */
+  port: string;
+}
+
+export interface Disk {
+  dev: string;
+  model?: string;
+  serial?: string;
+  sizeBytes?: number;
+  bay?: number;
+}
+
+export interface Machine {
+  name: string;
+  site: string;
+  rack: string;
+  /** Lowest U occupied (1 = bottom). */
+  u: number;
+  /** Height in U. */
+  height: number;
+  roles: Role[];
+  ssh?: SshEndpoint;
+  bmc?: Bmc;
+  console?: ConsolePort;
+  disks: Disk[];
+  /** Outlet on a switched power strip: machine name of the strip and outlet number. */
+  power?: { strip: string; outlet: number };
+  services: string[];
+  description?: string;
+}
+
+export type GuestType = 'qemu' | 'lxc';
+
+export interface Vm {
+  id: number;
+  name: string;
+  type: GuestType;
+  /** Hypervisor machine name. */
+  node: string;
+  state?: 'running' | 'stopped' | 'paused' | 'unknown';
+  cpus?: number;
+  memBytes?: number;
+  diskBytes?: number;
+  priority?: number;
+  services?: string[];
+}
+
+export interface Rack {
+  name: string;
+  site: string;
+  height: number;
+}
+
+export interface Site {
+  name: string;
+  description?: string;
+}
+
+export interface Fleet {
+  sites: Site[];
+  racks: Rack[];
+  machines: Machine[];
+  vms: Vm[];
+  /** File the fleet was read from, for messages. */
+  source?: string;
+  /** True when this fleet is the built-in lab. */
+  lab?: boolean;
+}
+
+export function machineByName(fleet: Fleet, name: string): Machine | undefined {
+  return fleet.machines.find((m) => m.name === name);
+}
+
+export function machinesInRack(fleet: Fleet, site: string, rack: string): Machine[] {
+  return fleet.machines.filter((m) => m.site === site && m.rack === rack).sort((a, b) => b.u - a.u);
+}
+
+export function hasRole(m: Machine, role: string): boolean {
+  return role === 'any' || m.roles.includes(role);
+}

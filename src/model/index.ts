@@ -1,0 +1,3 @@
+export * from './fleet.js';
+export * from './health.js';
+export * from './duration.js';
