@@ -1,0 +1,17 @@
+/** What the UI may ask of the session. Implemented in session.ts; the UI only calls these. */
+import type { Store } from './store.js';
+import type { Action, AppState } from './state.js';
+
+export type PowerAction = 'on' | 'off' | 'cycle' | 'reset';
+
+export interface Controller {
+  store: Store<AppState, Action>;
+  refresh(): void;
+  /** Hand the terminal to an SSH shell or a console; resolves when the user returns. */
+  openShell(machine: string): void;
+  openConsole(machine: string): void;
+  power(machine: string, action: PowerAction): void;
+  quit(): void;
+  /** Milliseconds between probe rounds (staleness). */
+  refreshMs: number;
+}

@@ -1,0 +1,79 @@
+import React, { useEffect, useMemo, useState } from 'react';
+import { Box, useInput, useStdout } from 'ink';
+import type { Controller } from '../app/controller.js';
+import { buildPalette } from '../app/palette.js';
+import { liveGuests } from '../app/fleetView.js';
+import { useAppState } from './useStore.js';
+import { makeTheme } from './theme.js';
+import { handleKey, paletteResults } from './input.js';
+import { Header } from './parts/Header.js';
+import { Footer } from './parts/Footer.js';
+import { ConfirmBox, HelpBox, PaletteBox, QuitBox } from './parts/Overlays.js';
+import { RackView } from './views/RackView.js';
+import { MachinesView } from './views/MachinesView.js';
+import { MachineView } from './views/MachineView.js';
+import { VmsView } from './views/VmsView.js';
+import { ExtraViews, type ExtraViewProps } from './views/extra.js';
+
+function useSize(): { width: number; height: number } {
+  const { stdout } = useStdout();
+  const [size, setSize] = useState({ width: stdout.columns || 80, height: stdout.rows || 24 });
+  useEffect(() => {
+    const on = () => setSize({ width: stdout.columns || 80, height: stdout.rows || 24 });
+    stdout.on('resize', on);
+    return () => {
+      stdout.off('resize', on);
+    };
+  }, [stdout]);
+  return size;
+}
+
+/** Re-render once a second so ages and the drill clock move. */
+function useNow(): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, []);
+  return now;
+}
+
+export function App({ controller }: { controller: Controller }) {
+  const s = useAppState(controller.store);
+  const { width, height } = useSize();
+  const now = useNow();
+  const theme = useMemo(() => makeTheme({ ascii: s.ascii || undefined }), [s.ascii]);
+  const guests = useMemo(() => liveGuests(s.fleet, s.probes), [s.fleet, s.probes]);
+  const palette = useMemo(() => buildPalette(s.fleet, guests, s.readOnly), [s.fleet, guests, s.readOnly]);
+  const bodyH = Math.max(4, height - 3);
+  useInput((input, key) => handleKey(controller, palette, input, key, Math.max(1, bodyH - 3)));
+  const props = { s, theme, width, height: bodyH, now, refreshMs: controller.refreshMs };
+  const extra = ExtraViews[s.view] as ((p: ExtraViewProps) => React.ReactElement) | undefined;
+  return (
+    <Box flexDirection="column" width={width} height={height - 1}>
+      <Header s={s} theme={theme} width={width} now={now} />
+      <Box height={bodyH} flexDirection="column">
+        {s.palette ? (
+          <PaletteBox s={s} results={paletteResults(s, palette)} width={width} />
+        ) : s.help ? (
+          <HelpBox s={s} width={width} />
+        ) : s.confirm ? (
+          <ConfirmBox s={s} width={width} />
+        ) : s.quitAsk ? (
+          <QuitBox s={s} />
+        ) : s.view === 'racks' ? (
+          <RackView {...props} />
+        ) : s.view === 'machines' ? (
+          <MachinesView {...props} />
+        ) : s.view === 'machine' ? (
+          <MachineView {...props} />
+        ) : s.view === 'vms' ? (
+          <VmsView {...props} />
+        ) : extra ? (
+          extra({ ...props, controller })
+        ) : null}
+      </Box>
+      <Footer s={s} width={width} />
+    </Box>
+  );
+}

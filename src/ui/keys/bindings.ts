@@ -1,0 +1,100 @@
+/**
+ * Key bindings as data: one table per view. The footer hints and the `?` help are generated
+ * from the same tables that the input handler matches, so they can never disagree.
+ */
+import type { Key } from 'ink';
+import type { ViewId } from '../../app/state.js';
+
+export type Intent =
+  | 'up' | 'down' | 'left' | 'right' | 'pageUp' | 'pageDown' | 'home' | 'end'
+  | 'open' | 'back' | 'quit' | 'help' | 'palette' | 'filter' | 'refresh'
+  | 'shell' | 'console' | 'viewRacks' | 'viewMachines' | 'viewVms' | 'viewRunbooks' | 'viewJournal'
+  | 'powerOn' | 'powerOff' | 'powerCycle' | 'powerReset' | 'runbook';
+
+export interface Binding {
+  /** As shown: `↑/k`, `Enter`, `s`. */
+  keys: string;
+  intent: Intent;
+  help: string;
+  /** Shown in the footer (short views keep the footer to the essentials). */
+  hint?: string;
+  /** Changes a machine: hidden and refused in read-only mode. */
+  mutates?: boolean;
+  match(input: string, key: Key): boolean;
+}
+
+const ch = (c: string) => (input: string, key: Key) => input === c && !key.ctrl && !key.meta;
+
+const NAV: Binding[] = [
+  { keys: '↑/k', intent: 'up', help: 'move up', match: (i, k) => k.upArrow || ch('k')(i, k) },
+  { keys: '↓/j', intent: 'down', help: 'move down', match: (i, k) => k.downArrow || ch('j')(i, k) },
+  { keys: 'PgUp', intent: 'pageUp', help: 'page up', match: (_i, k) => k.pageUp },
+  { keys: 'PgDn', intent: 'pageDown', help: 'page down', match: (_i, k) => k.pageDown },
+  { keys: 'g', intent: 'home', help: 'first', match: ch('g') },
+  { keys: 'G', intent: 'end', help: 'last', match: ch('G') },
+];
+
+const GLOBAL: Binding[] = [
+  { keys: ':', intent: 'palette', help: 'jump to a machine, VM, view or action', hint: 'jump', match: ch(':') },
+  { keys: '/', intent: 'filter', help: 'filter the list', hint: 'filter', match: ch('/') },
+  { keys: 'r', intent: 'refresh', help: 'refresh now', hint: 'refresh', match: ch('r') },
+  { keys: '1', intent: 'viewRacks', help: 'racks view', match: ch('1') },
+  { keys: '2', intent: 'viewMachines', help: 'machines view', match: ch('2') },
+  { keys: '3', intent: 'viewVms', help: 'VMs view', match: ch('3') },
+  { keys: '4', intent: 'viewRunbooks', help: 'runbooks view', match: ch('4') },
+  { keys: '5', intent: 'viewJournal', help: 'journal of runs', match: ch('5') },
+  { keys: '?', intent: 'help', help: 'keys of this view', hint: 'help', match: ch('?') },
+  { keys: 'Esc', intent: 'back', help: 'back', match: (_i, k) => k.escape },
+  { keys: 'q', intent: 'quit', help: 'quit', hint: 'quit', match: ch('q') },
+];
+
+const MACHINE_ACTIONS: Binding[] = [
+  { keys: 'Enter', intent: 'open', help: 'open the machine', hint: 'open', match: (_i, k) => k.return },
+  { keys: 's', intent: 'shell', help: 'SSH shell on the machine (~. returns)', hint: 'shell', mutates: true, match: ch('s') },
+  { keys: 'c', intent: 'console', help: 'serial console: SOL or console server (~. returns)', hint: 'console', mutates: true, match: ch('c') },
+  { keys: 'R', intent: 'runbook', help: 'runbooks for this machine', mutates: true, match: ch('R') },
+];
+
+const POWER: Binding[] = [
+  { keys: 'P', intent: 'powerOn', help: 'power on (type the name to confirm)', mutates: true, match: ch('P') },
+  { keys: 'O', intent: 'powerOff', help: 'power off (type the name to confirm)', mutates: true, match: ch('O') },
+  { keys: 'C', intent: 'powerCycle', help: 'power cycle (type the name to confirm)', mutates: true, match: ch('C') },
+  { keys: 'X', intent: 'powerReset', help: 'hard reset (type the name to confirm)', mutates: true, match: ch('X') },
+];
+
+const RACK_NAV: Binding[] = [
+  { keys: '←/h', intent: 'left', help: 'previous rack', match: (i, k) => k.leftArrow || ch('h')(i, k) },
+  { keys: '→/l', intent: 'right', help: 'next rack', match: (i, k) => k.rightArrow || ch('l')(i, k) },
+];
+
+export const BINDINGS: Record<ViewId, Binding[]> = {
+  racks: [...NAV, ...RACK_NAV, ...MACHINE_ACTIONS, ...GLOBAL],
+  machines: [...NAV, ...MACHINE_ACTIONS, ...GLOBAL],
+  machine: [...NAV, ...MACHINE_ACTIONS.filter((b) => b.intent !== 'open'), ...POWER, ...GLOBAL],
+  vms: [...NAV, { keys: 'Enter', intent: 'open', help: 'open the hypervisor', hint: 'open', match: (_i, k) => k.return }, ...GLOBAL],
+  runbooks: [...NAV, { keys: 'Enter', intent: 'open', help: 'plan and run this runbook', hint: 'start', mutates: true, match: (_i, k) => k.return }, ...GLOBAL],
+  run: [...NAV, ...GLOBAL],
+  journal: [...NAV, { keys: 'Enter', intent: 'open', help: 'show the run', hint: 'show', match: (_i, k) => k.return }, ...GLOBAL],
+};
+
+export function bindingsFor(view: ViewId, readOnly: boolean): Binding[] {
+  return BINDINGS[view].filter((b) => !(readOnly && b.mutates));
+}
+
+export function resolveKey(view: ViewId, readOnly: boolean, input: string, key: Key): Intent | undefined {
+  return bindingsFor(view, readOnly).find((b) => b.match(input, key))?.intent;
+}
+
+/** `: jump  / filter  s shell  ? help  q quit` */
+export function footerHints(view: ViewId, readOnly: boolean): { keys: string; label: string }[] {
+  return bindingsFor(view, readOnly)
+    .filter((b) => b.hint)
+    .map((b) => ({ keys: b.keys, label: b.hint! }));
+}
+
+export function helpRows(view: ViewId, readOnly: boolean): { keys: string; help: string }[] {
+  const seen = new Set<string>();
+  return bindingsFor(view, readOnly)
+    .filter((b) => (seen.has(b.intent) ? false : (seen.add(b.intent), true)))
+    .map((b) => ({ keys: b.keys, help: b.help }));
+}

@@ -1,0 +1,32 @@
+import React from 'react';
+import { Box, Text } from 'ink';
+import type { AppState } from '../../app/state.js';
+import type { Theme } from '../theme.js';
+import { formatClock } from '../../model/duration.js';
+import { levelOf } from '../../app/fleetView.js';
+
+export function Header({ s, theme, width, now }: { s: AppState; theme: Theme; width: number; now: number }) {
+  const counts = { ok: 0, warning: 0, critical: 0, unknown: 0 };
+  for (const m of s.fleet.machines) counts[levelOf(s.probes[m.name])]++;
+  const runs = Object.values(s.runs);
+  const left = `baie ${theme.ascii ? '|' : '│'} ${s.view}`;
+  return (
+    <Box width={width}>
+      <Text bold>{left}</Text>
+      {s.lab && <Text color={theme.color ? 'cyan' : undefined} bold> [LAB]</Text>}
+      {s.readOnly && <Text color={theme.color ? 'yellow' : undefined} bold> [READ-ONLY]</Text>}
+      {s.rehearsal && (
+        <Text color={theme.color ? 'magenta' : undefined} bold>
+          {' '}[DRILL {s.rehearsal.drill} {formatClock((s.rehearsal.stoppedAt ?? now) - s.rehearsal.startedAt)}]
+        </Text>
+      )}
+      {runs.length > 0 && <Text color={theme.color ? 'blue' : undefined} bold> [RUN {runs.join(', ')}]</Text>}
+      <Text> </Text>
+      <Text color={theme.healthColor.ok}>{theme.glyph.ok}{counts.ok} </Text>
+      <Text color={theme.healthColor.warning}>{theme.glyph.warning}{counts.warning} </Text>
+      <Text color={theme.healthColor.critical}>{theme.glyph.critical}{counts.critical} </Text>
+      <Text color={theme.healthColor.unknown}>{theme.glyph.unknown}{counts.unknown}</Text>
+      <Text dimColor>{s.refreshing ? '  probing…' : s.lastRoundAt ? `  probed ${Math.max(0, Math.round((now - s.lastRoundAt) / 1000))}s ago` : ''}</Text>
+    </Box>
+  );
+}

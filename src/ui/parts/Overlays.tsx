@@ -1,0 +1,69 @@
+import React from 'react';
+import { Box, Text } from 'ink';
+import type { AppState } from '../../app/state.js';
+import type { PaletteItem } from '../../app/palette.js';
+import { helpRows } from '../keys/bindings.js';
+
+export function PaletteBox({ s, results, width }: { s: AppState; results: PaletteItem[]; width: number }) {
+  const p = s.palette!;
+  return (
+    <Box flexDirection="column" borderStyle="single" width={Math.min(width, 70)}>
+      <Text>
+        <Text bold>:</Text>
+        {p.query}
+        <Text inverse> </Text>
+      </Text>
+      {results.length === 0 && <Text dimColor>nothing matches</Text>}
+      {results.map((r, i) => (
+        <Text key={`${r.kind}:${r.label}:${i}`} inverse={i === p.index} wrap="truncate">
+          {`${r.kind.padEnd(8)}${r.label.padEnd(14)} `}
+          <Text dimColor>{r.detail}</Text>
+        </Text>
+      ))}
+      <Text dimColor>↑/↓ choose · Enter go · Esc close</Text>
+    </Box>
+  );
+}
+
+export function HelpBox({ s, width }: { s: AppState; width: number }) {
+  return (
+    <Box flexDirection="column" borderStyle="single" width={Math.min(width, 64)}>
+      <Text bold>Keys — {s.view}{s.readOnly ? ' (read-only)' : ''}</Text>
+      {helpRows(s.view, s.readOnly).map((r) => (
+        <Text key={r.keys + r.help} wrap="truncate">
+          {r.keys.padEnd(12)} {r.help}
+        </Text>
+      ))}
+      <Text dimColor>Esc or ? closes</Text>
+    </Box>
+  );
+}
+
+export function ConfirmBox({ s, width }: { s: AppState; width: number }) {
+  const c = s.confirm!;
+  return (
+    <Box flexDirection="column" borderStyle="double" borderColor="red" width={Math.min(width, 70)}>
+      <Text bold color="red">{c.title}</Text>
+      <Text>
+        Type <Text bold>{c.expect}</Text> to confirm, Esc to cancel:
+      </Text>
+      <Text>
+        {'> '}
+        {c.typed}
+        <Text inverse> </Text>
+      </Text>
+      {c.error && <Text color="red">{c.error}</Text>}
+    </Box>
+  );
+}
+
+export function QuitBox({ s }: { s: AppState }) {
+  const runs = Object.values(s.runs);
+  return (
+    <Box flexDirection="column" borderStyle="single" width={60}>
+      <Text bold>Quit baie?</Text>
+      {runs.length > 0 && <Text color="yellow">A run is in progress ({runs.join(', ')}); its journal is kept and `baie resume` continues it.</Text>}
+      <Text>y quit · any other key stays</Text>
+    </Box>
+  );
+}
