@@ -1,0 +1,436 @@
+/**
+ * SshPool: one ssh2 connection per machine, reused by every command (several at once, up to the
+ * server's MaxSessions, the rest queued), jump hosts through the pool's own connection to the jump
+ * host (forwardOut + sock, chains a→b→c), keys and agent, keepalive, reconnect with backoff after a
+ * drop, a connect timeout per host, and one shared connect when many commands start together.
+ */
+import { homedir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
+import type { Client } from 'ssh2';
+import type { SshEndpoint } from '../../model/fleet.js';
+import {
+  TransportError,
+  type ExecOptions,
+  type ExecResult,
+  type PtyOptions,
+  type PtySession,
+  type Target,
+  type Transport,
+} from '../types.js';
+import { addressOf, connectClient } from './connect.js';
+import { execOnClient, isChannelOpenError } from './exec.js';
+import type { HostKeyPolicy } from './hostKeyPolicy.js';
+import { parseJumpSpec } from './jumpSpec.js';
+import { defaultIdentityFiles, KeyStore } from './keys.js';
+import { openPtyOnClient } from './pty.js';
+
+export interface SshPoolOptions {
+  /** Endpoint of a machine named in a ProxyJump list (inventory / ssh config lookup). */
+  resolve(name: string): SshEndpoint | undefined;
+  /** Read-only trusted known_hosts files besides the user's. Default: /etc/ssh/ssh_known_hosts. */
+  knownHostsFiles?: string[];
+  /** The user's known_hosts (read, and appended to on accept). Default: ~/.ssh/known_hosts. */
+  userKnownHosts?: string;
+  hostKeyPolicy: HostKeyPolicy;
+  /** Per host (per hop), TCP + handshake + auth. Default 10 000. */
+  connectTimeoutMs?: number;
+  /** SSH-level keepalive interval; 3 unanswered → the connection is dropped. Default 15 000; 0 = off. */
+  keepaliveMs?: number;
+  /** ssh-agent socket. Default: $SSH_AUTH_SOCK. */
+  agent?: string;
+  /** Asked once per encrypted key file; undefined = skip that key. */
+  passphrase?(keyFile: string): Promise<string | undefined>;
+  /** After a drop: tries and backoff (baseMs, doubled each time, capped). Default 4 tries, 500 ms, 4 000 ms. */
+  reconnect?: { tries?: number; baseMs?: number; capMs?: number };
+  /** Concurrent sessions per connection (OpenSSH MaxSessions defaults to 10). Default 10. */
+  maxSessionsPerConnection?: number;
+  /** User for `host:port` jump specs without `user@`. Default: the local user name. */
+  localUser?: string;
+}
+
+export interface SshHostStats {
+  /** Connection key: the hop chain, e.g. `gw=root@10.0.0.1:22>ella=root@10.0.0.5:22`. */
+  key: string;
+  /** Machine name (last hop). */
+  name: string;
+  state: 'down' | 'connecting' | 'ready';
+  /** Successful connects so far (1 = never reconnected). */
+  connects: number;
+  /** Sessions (exec/pty) running now, and waiting for a free session. */
+  active: number;
+  queued: number;
+  /** Name of the jump host this connection goes through. */
+  via?: string;
+  lastError?: string;
+}
+
+export interface SshPoolStats {
+  /** Connections currently established. */
+  connections: number;
+  /** Successful connects since the pool was made (all hosts). */
+  connects: number;
+  hosts: SshHostStats[];
+}
+
+interface Hop {
+  name: string;
+  endpoint: SshEndpoint;
+}
+
+interface Conn {
+  key: string;
+  hop: Hop;
+  via?: string;
+  client?: Client;
+  connecting?: Promise<Client>;
+  connects: number;
+  /** Connected at least once since the last explicit close: a new connect is a reconnect (with backoff). */
+  everConnected: boolean;
+  lastError?: string;
+  active: number;
+  waiters: Array<() => void>;
+}
+
+const MAX_HOPS = 8;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function hopKey(h: Hop): string {
+  return `${h.name}=${h.endpoint.user}@${addressOf(h.endpoint)}`;
+}
+
+export class SshPool {
+  private readonly conns = new Map<string, Conn>();
+  private readonly keys: KeyStore;
+  private readonly o: Required<Omit<SshPoolOptions, 'passphrase' | 'agent' | 'reconnect'>> & {
+    agent?: string;
+    reconnect: { tries: number; baseMs: number; capMs: number };
+  };
+
+  constructor(opts: SshPoolOptions) {
+    this.keys = new KeyStore(opts.passphrase);
+    this.o = {
+      resolve: opts.resolve,
+      knownHostsFiles: opts.knownHostsFiles ?? ['/etc/ssh/ssh_known_hosts'],
+      userKnownHosts: opts.userKnownHosts ?? join(homedir(), '.ssh', 'known_hosts'),
+      hostKeyPolicy: opts.hostKeyPolicy,
+      connectTimeoutMs: opts.connectTimeoutMs ?? 10_000,
+      keepaliveMs: opts.keepaliveMs ?? 15_000,
+      agent: opts.agent ?? process.env.SSH_AUTH_SOCK,
+      reconnect: { tries: 4, baseMs: 500, capMs: 4_000, ...opts.reconnect },
+      maxSessionsPerConnection: opts.maxSessionsPerConnection ?? 10,
+      localUser: opts.localUser ?? safeUserName(),
+    };
+  }
+
+  /** A Transport bound to one machine. */
+  transport(target: Target): Transport {
+    return { exec: (command, opts) => this.exec(target, command, opts) };
+  }
+
+  async exec(target: Target, command: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    const started = Date.now();
+    const ac = new AbortController();
+    let reason: 'timeout' | 'abort' = 'abort';
+    const onUserAbort = (): void => ac.abort();
+    if (opts.signal?.aborted) ac.abort();
+    else opts.signal?.addEventListener('abort', onUserAbort, { once: true });
+    const timer =
+      opts.timeoutMs !== undefined
+        ? setTimeout(() => {
+            reason = 'timeout';
+            ac.abort();
+          }, opts.timeoutMs)
+        : undefined;
+    const cancelled = (): ExecResult => ({
+      code: null,
+      stdout: '',
+      stderr: '',
+      durationMs: Date.now() - started,
+      ...(reason === 'timeout' ? { timedOut: true } : { aborted: true }),
+    });
+    try {
+      const chain = this.chainOf(target.name, target.ssh);
+      // A command whose channel could not open on a connection that just dropped is retried once.
+      for (let attempt = 0; ; attempt++) {
+        const conn = this.connFor(chain);
+        const client = await untilAborted(this.ensure(chain), ac.signal);
+        if (client === undefined) return cancelled();
+        if (!(await this.acquire(conn, ac.signal))) return cancelled();
+        try {
+          if (ac.signal.aborted) return cancelled();
+          return await execOnClient(client, target.name, command, opts, { signal: ac.signal, reason: () => reason }, started);
+        } catch (e) {
+          if (!isChannelOpenError(e)) throw e;
+          await sleep(20);
+          if (conn.client !== client && attempt === 0) continue;
+          throw new TransportError('closed', target.name, `cannot start a command: ${e.error.message}`, { cause: e.error });
+        } finally {
+          this.release(conn);
+        }
+      }
+    } finally {
+      if (timer) clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onUserAbort);
+    }
+  }
+
+  async pty(target: Target, opts: PtyOptions): Promise<PtySession> {
+    const chain = this.chainOf(target.name, target.ssh);
+    const conn = this.connFor(chain);
+    const client = await this.ensure(chain);
+    await this.acquire(conn);
+    try {
+      return await openPtyOnClient(client, opts, () => this.release(conn));
+    } catch (e) {
+      this.release(conn);
+      throw new TransportError('closed', target.name, `cannot open a terminal: ${(e as Error).message}`, { cause: e });
+    }
+  }
+
+  /**
+   * Closes the connection(s) to `name` (every chain ending at it), or all connections. Connections
+   * through a closed jump host drop with it. The pool stays usable: later commands connect again.
+   */
+  async close(name?: string): Promise<void> {
+    const waits: Promise<void>[] = [];
+    for (const c of this.conns.values()) {
+      if (name !== undefined && c.hop.name !== name) continue;
+      c.everConnected = false;
+      const client = c.client;
+      c.client = undefined;
+      if (client) {
+        waits.push(
+          new Promise<void>((r) => {
+            const t = setTimeout(r, 2000);
+            client.once('close', () => {
+              clearTimeout(t);
+              r();
+            });
+          }),
+        );
+        client.end();
+      }
+    }
+    await Promise.all(waits);
+  }
+
+  stats(): SshPoolStats {
+    const hosts: SshHostStats[] = [];
+    let connections = 0;
+    let connects = 0;
+    for (const c of this.conns.values()) {
+      if (c.client) connections++;
+      connects += c.connects;
+      const h: SshHostStats = {
+        key: c.key,
+        name: c.hop.name,
+        state: c.client ? 'ready' : c.connecting ? 'connecting' : 'down',
+        connects: c.connects,
+        active: c.active,
+        queued: c.waiters.length,
+      };
+      if (c.via) h.via = c.via;
+      if (c.lastError) h.lastError = c.lastError;
+      hosts.push(h);
+    }
+    return { connections, connects, hosts };
+  }
+
+  // --- chains -----------------------------------------------------------------------------
+
+  /** The hops to reach `name`, outermost first, ending with the machine itself. */
+  private chainOf(name: string, ep: SshEndpoint, seen: string[] = []): Hop[] {
+    if (seen.includes(name) || seen.length >= MAX_HOPS) {
+      throw new TransportError('unreachable', name, `jump host loop or chain too long (${[...seen, name].join(' → ')})`);
+    }
+    const self: Hop = { name, endpoint: ep };
+    if (ep.jump.length === 0) return [self];
+    const hops = ep.jump.map((j) => this.resolveJump(name, j, ep));
+    // The first jump host is reached its own way; the following ones through the previous.
+    const chain = this.chainOf(hops[0].name, hops[0].endpoint, [...seen, name]);
+    for (const h of hops.slice(1)) {
+      if (chain.some((c) => c.name === h.name) || h.name === name) {
+        throw new TransportError('unreachable', name, `jump host loop (${[...chain.map((c) => c.name), h.name].join(' → ')})`);
+      }
+      chain.push(h);
+    }
+    if (chain.length >= MAX_HOPS) throw new TransportError('unreachable', name, 'jump chain too long');
+    chain.push(self);
+    return chain;
+  }
+
+  private resolveJump(forName: string, spec: string, ep: SshEndpoint): Hop {
+    const known = this.o.resolve(spec);
+    if (known) return { name: spec, endpoint: known };
+    const parsed = parseJumpSpec(spec, { user: this.o.localUser });
+    if (!parsed) {
+      throw new TransportError('unreachable', forName, `jump host "${spec}" is neither a known machine nor [user@]host[:port]`);
+    }
+    return { name: spec, endpoint: { ...parsed, identityFiles: ep.identityFiles, knownHosts: ep.knownHosts } };
+  }
+
+  private connFor(chain: Hop[]): Conn {
+    const key = chain.map(hopKey).join('>');
+    let c = this.conns.get(key);
+    if (!c) {
+      c = {
+        key,
+        hop: chain[chain.length - 1],
+        via: chain.length > 1 ? chain[chain.length - 2].name : undefined,
+        connects: 0,
+        everConnected: false,
+        active: 0,
+        waiters: [],
+      };
+      this.conns.set(key, c);
+    }
+    return c;
+  }
+
+  // --- connecting -------------------------------------------------------------------------
+
+  /** The live client for this chain, connecting (once, shared) if needed. */
+  private ensure(chain: Hop[]): Promise<Client> {
+    const c = this.connFor(chain);
+    if (c.client) return Promise.resolve(c.client);
+    if (c.connecting) return c.connecting;
+    const p = this.connectWithRetry(c, chain).finally(() => {
+      if (c.connecting === p) c.connecting = undefined;
+    });
+    c.connecting = p;
+    return p;
+  }
+
+  private async connectWithRetry(c: Conn, chain: Hop[]): Promise<Client> {
+    const { tries, baseMs, capMs } = this.o.reconnect;
+    const max = c.everConnected ? Math.max(1, tries) : 1;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const client = await this.connectOnce(c, chain);
+        c.lastError = undefined;
+        return client;
+      } catch (e) {
+        const te =
+          e instanceof TransportError ? e : new TransportError('unreachable', c.hop.name, (e as Error).message, { cause: e });
+        c.lastError = te.message;
+        const transient = te.kind === 'unreachable' || te.kind === 'closed';
+        if (!transient || attempt + 1 >= max) throw te;
+        await sleep(Math.min(capMs, baseMs * 2 ** attempt));
+      }
+    }
+  }
+
+  private async connectOnce(c: Conn, chain: Hop[]): Promise<Client> {
+    const hop = chain[chain.length - 1];
+    const ep = hop.endpoint;
+    let sock: Duplex | undefined;
+    if (chain.length > 1) {
+      const parentChain = chain.slice(0, -1);
+      const parent = await this.ensure(parentChain);
+      sock = await forwardOut(parent, hop, c.via!);
+    }
+    const files = ep.identityFiles.length ? ep.identityFiles : defaultIdentityFiles();
+    const { keys, problems } = await this.keys.load(files);
+    const client = await connectClient({
+      name: hop.name,
+      endpoint: ep,
+      sock,
+      via: c.via,
+      keys,
+      keyProblems: problems,
+      agent: this.o.agent,
+      policy: this.o.hostKeyPolicy,
+      userKnownHosts: this.o.userKnownHosts,
+      knownHostsFiles: [...this.o.knownHostsFiles, ...ep.knownHosts],
+      timeoutMs: this.o.connectTimeoutMs,
+      keepaliveMs: this.o.keepaliveMs,
+    });
+    c.client = client;
+    c.connects++;
+    c.everConnected = true;
+    client.on('error', (e: Error) => {
+      c.lastError = `${hop.name}: ${e.message}`;
+    });
+    client.on('close', () => {
+      if (c.client === client) c.client = undefined;
+    });
+    return client;
+  }
+
+  // --- session slots ----------------------------------------------------------------------
+
+  private acquire(c: Conn, signal?: AbortSignal): Promise<boolean> {
+    if (c.active < this.o.maxSessionsPerConnection) {
+      c.active++;
+      return Promise.resolve(true);
+    }
+    return new Promise<boolean>((resolve) => {
+      const grant = (): void => {
+        signal?.removeEventListener('abort', onAbort);
+        c.active++;
+        resolve(true);
+      };
+      const onAbort = (): void => {
+        const i = c.waiters.indexOf(grant);
+        if (i >= 0) c.waiters.splice(i, 1);
+        resolve(false);
+      };
+      c.waiters.push(grant);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  private release(c: Conn): void {
+    c.active--;
+    const next = c.waiters.shift();
+    if (next) next();
+  }
+}
+
+function forwardOut(parent: Client, hop: Hop, via: string): Promise<Duplex> {
+  const ep = hop.endpoint;
+  return new Promise<Duplex>((resolve, reject) => {
+    const failed = (msg: string, cause?: unknown): void =>
+      reject(new TransportError('unreachable', hop.name, `cannot reach ${addressOf(ep)} through jump host ${via}: ${msg}`, { cause }));
+    try {
+      parent.forwardOut('127.0.0.1', 0, ep.host, ep.port, (err, stream) => {
+        if (err) failed(err.message, err);
+        else resolve(stream as unknown as Duplex);
+      });
+    } catch (e) {
+      failed((e as Error).message, e);
+    }
+  });
+}
+
+/** Resolves with the promise's value, or undefined as soon as `signal` aborts. Rejections pass through. */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  if (signal.aborted) {
+    p.catch(() => {});
+    return Promise.resolve(undefined);
+  }
+  return new Promise<T | undefined>((resolve, reject) => {
+    const onAbort = (): void => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+function safeUserName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? 'root';
+  }
+}
