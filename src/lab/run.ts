@@ -1,0 +1,251 @@
+/**
+ * Start the whole lab: world (from a scenario or given), one SSH server per machine, the
+ * control socket, tickers, scheduled faults, and the files in DIR. `stop()` undoes it.
+ */
+import { resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import type { LabWorld } from './world.js';
+import type { RunLine } from './runLine.js';
+import type { ActionInfo, ControlDeps } from './control.js';
+import { ControlServer } from './control.js';
+import { MachineServer } from './server.js';
+import { parseOneKey } from './keys.js';
+import {
+  ensureClientKey,
+  hostKeyFor,
+  labPaths,
+  loadPorts,
+  removeRunMarkers,
+  runningLabPid,
+  saveHostKey,
+  savePorts,
+  writeClientFiles,
+  writeRunMarkers,
+} from './labDir.js';
+import type { ReadyInfo } from './labDir.js';
+
+/** A fault the scenario injects by itself after some lab time. */
+export interface ScheduledFault {
+  /** Lab ms after the start. */
+  afterMs: number;
+  name: string;
+  machine: string;
+  arg?: string;
+}
+
+export interface StartLabOptions {
+  dir: string;
+  /** Scenario YAML file (default: the built-in scenario). Ignored when `world` is given. */
+  scenario?: string;
+  speed?: number;
+  /** Use this world instead of loading a scenario (tests). */
+  world?: LabWorld;
+  inventory?: unknown;
+  scheduledFaults?: ScheduledFault[];
+  /** Override the shell interpreter and the control ops (tests, or before they exist). */
+  runLine?: RunLine;
+  deps?: Partial<Omit<ControlDeps, 'world' | 'runLine'>>;
+  /** First SSH port to try for machines without a remembered or scenario port; 0: any free port. */
+  basePort?: number;
+  /** World tickers period (ms real time). */
+  tickMs?: number;
+  /** Silent sockets of an unreachable machine are closed after this long (ms). */
+  blackholeMs?: number;
+  /** Told about things worth a line on the lab's terminal (host key changes, fault injections). */
+  log?: (line: string) => void;
+}
+
+export interface RunningLab {
+  dir: string;
+  world: LabWorld;
+  /** Machine name → SSH port. */
+  ports: Record<string, number>;
+  ready: ReadyInfo;
+  stop(): Promise<void>;
+}
+
+export class LabAlreadyRunningError extends Error {
+  constructor(
+    readonly dir: string,
+    readonly pid: number,
+  ) {
+    super(`a lab is already running in ${dir} (pid ${pid})`);
+    this.name = 'LabAlreadyRunningError';
+  }
+}
+
+/** Dirs with a lab started by this process. */
+const active = new Set<string>();
+
+type AnyModule = Record<string, unknown>;
+
+/** Import one of the lab modules written alongside this one, if it exists yet. */
+async function optionalModule(spec: string): Promise<AnyModule | undefined> {
+  try {
+    return (await import(spec)) as AnyModule;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes(spec.replace('./', '').replace(/\.js$/, ''))) return undefined;
+    throw e;
+  }
+}
+
+/** Turn FAULTS / HANDS (a record or a list) into name + summary rows. */
+export function actionList(table: unknown): ActionInfo[] {
+  if (!table) return [];
+  const entries: [string, unknown][] = Array.isArray(table)
+    ? table.map((t) => [String((t as AnyModule)?.name ?? t), t])
+    : Object.entries(table as AnyModule);
+  return entries.map(([name, v]) => {
+    const o = (v && typeof v === 'object' ? v : {}) as AnyModule;
+    const summary = String(o.summary ?? o.help ?? o.description ?? o.title ?? (typeof v === 'string' ? v : ''));
+    const args = o.args ?? o.arg ?? o.usage;
+    return { name, summary, ...(typeof args === 'string' ? { args } : {}) };
+  });
+}
+
+async function defaultDeps(): Promise<{ runLine?: RunLine; deps: Partial<ControlDeps>; loadScenario?: (file: string | undefined, o: { speed?: number }) => unknown }> {
+  const interp = await optionalModule('./shell/interpreter.js');
+  const faults = await optionalModule('./faults.js');
+  const hands = await optionalModule('./hands.js');
+  const bmc = await optionalModule('./bmc.js');
+  const scen = await optionalModule('./scenario.js');
+  const deps: Partial<ControlDeps> = {};
+  if (faults?.injectFault) {
+    deps.injectFault = faults.injectFault as ControlDeps['injectFault'];
+    deps.faults = () => actionList(faults.FAULTS);
+  }
+  if (hands?.doHands) {
+    deps.doHands = hands.doHands as ControlDeps['doHands'];
+    deps.hands = () => actionList(hands.HANDS);
+  }
+  if (bmc?.bmcRequest) deps.bmcRequest = bmc.bmcRequest as ControlDeps['bmcRequest'];
+  return {
+    runLine: interp?.runCommandLine as RunLine | undefined,
+    deps,
+    loadScenario: scen?.loadScenario as ((file: string | undefined, o: { speed?: number }) => unknown) | undefined,
+  };
+}
+
+/** Until the interpreter exists: every command is unknown. */
+const noShell: RunLine = (line, o) => {
+  const cmd = line.trim().split(/\s+/)[0] ?? '';
+  o.err(`bash: ${cmd}: command not found\n`);
+  return 127;
+};
+
+function isAddrInUse(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'EADDRINUSE' || code === 'EACCES';
+}
+
+export async function startLab(opts: StartLabOptions): Promise<RunningLab> {
+  const dir = resolve(opts.dir);
+  const log = opts.log ?? (() => undefined);
+  const pid = runningLabPid(dir);
+  if (pid !== undefined && (pid !== process.pid || active.has(dir))) throw new LabAlreadyRunningError(dir, pid);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const loaded = await defaultDeps();
+  let world = opts.world;
+  let inventory = opts.inventory;
+  let scheduled = opts.scheduledFaults ?? [];
+  if (!world) {
+    if (!loaded.loadScenario) throw new Error('the lab scenario loader is not available in this build');
+    const s = (await loaded.loadScenario(opts.scenario, { speed: opts.speed })) as { world: LabWorld; inventory?: unknown; scheduledFaults?: unknown[] };
+    world = s.world;
+    inventory ??= s.inventory;
+    scheduled = normalizeScheduled(s.scheduledFaults ?? []);
+  } else if (opts.speed !== undefined) world.clock.speed = opts.speed;
+  const w = world;
+  const runLine = opts.runLine ?? loaded.runLine ?? noShell;
+  const deps: ControlDeps = { ...loaded.deps, ...opts.deps, world: w, runLine };
+
+  const client = ensureClientKey(dir);
+  const clientKey = parseOneKey(client.public, 'lab client key');
+  const remembered = loadPorts(dir);
+  const servers: MachineServer[] = [];
+  const ports: Record<string, number> = {};
+  let control: ControlServer | undefined;
+  const timers: NodeJS.Timeout[] = [];
+  const onHostKey = (name: string) => {
+    const m = w.machine(name);
+    if (!m) return;
+    saveHostKey(dir, name, m.hostKey);
+    log(`${name}: host key changed (ssh will refuse it until the old known_hosts line is removed)`);
+  };
+  const stop = async () => {
+    for (const t of timers) clearTimeout(t);
+    w.off('hostkey', onHostKey);
+    await Promise.all(servers.map((s) => s.close()));
+    await control?.close();
+    removeRunMarkers(dir);
+    active.delete(dir);
+  };
+  active.add(dir);
+  try {
+    let i = 0;
+    for (const m of w.machines.values()) {
+      m.hostKey = hostKeyFor(dir, m.name, m.hostKey);
+      const srv = new MachineServer({ world: w, name: m.name, clientKey, runLine, blackholeMs: opts.blackholeMs });
+      servers.push(srv);
+      const base = opts.basePort ?? 2201;
+      const candidates = [remembered[m.name], m.sshPort > 0 ? m.sshPort : undefined, base > 0 ? base + i : undefined].filter((p): p is number => !!p);
+      let port: number | undefined;
+      for (const c of [...new Set(candidates)]) {
+        if (Object.values(ports).includes(c)) continue;
+        try {
+          port = await srv.listen(c);
+          break;
+        } catch (e) {
+          if (!isAddrInUse(e)) throw e;
+        }
+      }
+      port ??= await srv.listen(0);
+      m.sshPort = port;
+      ports[m.name] = port;
+      i++;
+    }
+    savePorts(dir, { ...remembered, ...ports });
+    w.on('hostkey', onHostKey);
+    const entries = [...w.machines.values()].map((m) => ({ name: m.name, port: m.sshPort, hostKey: m.hostKey }));
+    writeClientFiles(dir, w, entries, inventory);
+    const p = labPaths(dir);
+    control = new ControlServer(p.control, deps);
+    await control.listen();
+    const tick = setInterval(() => w.advance(), opts.tickMs ?? 1000);
+    tick.unref();
+    timers.push(tick);
+    for (const f of scheduled) {
+      const t = setTimeout(() => {
+        try {
+          deps.injectFault?.(w, f.name, f.machine, f.arg);
+          log(`scheduled fault: ${f.name} on ${f.machine}`);
+        } catch (e) {
+          log(`scheduled fault ${f.name} on ${f.machine} failed: ${(e as Error).message}`);
+        }
+      }, w.clock.realMs(f.afterMs));
+      t.unref();
+      timers.push(t);
+    }
+    const ready: ReadyInfo = { pid: process.pid, dir, control: p.control, sshConfig: p.sshConfig, inventory: p.inventory, machines: ports, startedAt: new Date().toISOString() };
+    writeRunMarkers(dir, ready);
+    return { dir, world: w, ports, ready, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/** Accept `{afterMs|after|at, name|fault, machine, arg}` rows from the scenario loader. */
+function normalizeScheduled(rows: unknown[]): ScheduledFault[] {
+  const out: ScheduledFault[] = [];
+  for (const r of rows) {
+    const o = (r ?? {}) as AnyModule;
+    const afterMs = Number(o.afterMs ?? o.after ?? o.at ?? 0);
+    const name = String(o.name ?? o.fault ?? '');
+    const machine = String(o.machine ?? '');
+    if (!name || !machine || !Number.isFinite(afterMs)) continue;
+    out.push({ afterMs, name, machine, ...(o.arg !== undefined ? { arg: String(o.arg) } : {}) });
+  }
+  return out;
+}
