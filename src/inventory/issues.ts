@@ -127,7 +127,7 @@ export function issuesToProblems(issues: readonly Issue[], data: unknown, doc: D
       at(path, `the inventory must be ${iss.message}, got ${showValue(value)}`);
       return;
     }
-    const subject = field ? `${where}: ${field}` : where;
+    const subject = !field ? where : where === 'the inventory' ? `top-level ${field}:` : `${where}: ${field}`;
     at(path, `${subject} must be ${iss.message}, got ${showValue(value)}`);
   };
   for (const iss of issues) visit(iss, []);

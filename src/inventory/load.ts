@@ -8,7 +8,7 @@ import { buildFleet } from './build.js';
 import { describePath, fallbackError, issuesToProblems } from './issues.js';
 import { duplicateKeys, nodePos, posOf } from './positions.js';
 import { sortProblems, type Problem } from './problems.js';
-import { inventorySchema } from './schema.js';
+import { inventorySchema, isTemplateKey } from './schema.js';
 import { loadSshConfig } from './sshConfig.js';
 
 export interface LoadOptions {
@@ -73,6 +73,9 @@ export async function loadInventory(file: string, opts: LoadOptions = {}): Promi
     return { fleet: empty(file), problems: sortProblems(problems) };
   }
 
+  if (typeof data === 'object' && !Array.isArray(data)) {
+    data = Object.fromEntries(Object.entries(data as Record<string, unknown>).filter(([k]) => !isTemplateKey(k)));
+  }
   const checked = inventorySchema.safeParse(data, { error: fallbackError });
   if (!checked.success) problems.push(...issuesToProblems(checked.error.issues, data, doc, lc, file));
 

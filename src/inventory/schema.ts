@@ -8,8 +8,9 @@ import { HOST_HINT, isValidHost } from './addresses.js';
 import { SIZE_HINT, parseSize } from './sizes.js';
 
 /** A strict mapping whose unknown-key message lists the keys it knows. */
-function obj<S extends z.ZodRawShape>(shape: S, what = 'a mapping (key: value)') {
+function obj<S extends z.ZodRawShape>(shape: S, what = 'a mapping (key: value)', extra = '') {
   const keys = Object.keys(shape).filter((k) => k !== 'password'); // never suggest an inline password
+  if (extra) keys.push(extra);
   return z.strictObject(shape, {
     error: (iss) => (iss.code === 'unrecognized_keys' ? `expected one of: ${keys.join(', ')}` : what),
   });
@@ -119,7 +120,11 @@ export const inventorySchema = obj(
     vms: z.record(z.string(), vm, { error: 'a mapping of VM names to {id, type, node}' }).nullish(),
   },
   'a mapping with sites: and machines:',
+  'x-… (for YAML anchors)',
 );
+
+/** Top-level keys starting with `x-` hold YAML anchors to reuse (`<<: *rack-a`) and are otherwise ignored. */
+export const isTemplateKey = (k: string): boolean => k.startsWith('x-');
 
 export type RawInventory = z.infer<typeof inventorySchema>;
 export type RawMachine = z.infer<typeof machine>;

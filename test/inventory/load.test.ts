@@ -63,6 +63,17 @@ describe('loadInventory: the format document example', () => {
   });
 });
 
+describe('loadInventory: YAML anchors', () => {
+  it('ignores x- keys and honours merge keys', async () => {
+    const { fleet, problems } = await loadInventory(join(dir, 'anchors.yaml'), noHome);
+    expect(problems).toEqual([]);
+    expect(fleet.machines.map((m) => [m.name, m.site, m.rack, m.u, m.ssh?.host, m.ssh?.port])).toEqual([
+      ['emma', 'paris', 'A', 20, '127.0.0.1', 2203],
+      ['ella', 'paris', 'A', 21, '127.0.0.1', 2204],
+    ]);
+  });
+});
+
 /** fixture → [line, col, words the message must contain]. Positions checked by hand against the files. */
 const BROKEN: Record<string, [number, number, string][]> = {
   'unknown-key.yaml': [[10, 5, "unknown key 'hieght' in machine 'eva' (expected one of: site, rack, u, height,"]],
@@ -90,7 +101,7 @@ const BROKEN: Record<string, [number, number, string][]> = {
   ],
   'misspelt-section.yaml': [
     [1, 1, 'missing top-level machines:'],
-    [5, 1, "unknown key 'machine' in the inventory (expected one of: defaults, sites, machines, vms); did you mean 'machines'?"],
+    [5, 1, "unknown key 'machine' in the inventory (expected one of: defaults, sites, machines, vms, x-… (for YAML anchors)); did you mean 'machines'?"],
   ],
   'rack-type.yaml': [[4, 19, "rack 'A' of site 'paris': height must be a rack height in U from 1 to 100, got 'tall'"]],
   'yaml-syntax.yaml': [[5, 1, 'YAML syntax error: Flow map in block collection must be sufficiently indented and end with a }']],
