@@ -11,7 +11,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { LabWorld } from './world.js';
 import type { RunLine } from './runLine.js';
 import { attachSerial } from './serialAttach.js';
-import { sshReachable } from './server.js';
+import { hasAc, sshReachable } from './power.js';
 
 /** A named action (fault or hands) as the lab lists it. */
 export interface ActionInfo {
@@ -28,6 +28,7 @@ export interface ControlDeps {
   injectFault?: (world: LabWorld, name: string, machine: string, arg?: string) => unknown;
   hands?: () => ActionInfo[];
   doHands?: (world: LabWorld, action: string, machine: string, args: string[]) => unknown;
+  /** Resolves to the BMC's answer as is (`{ok, output}` or `{ok: false, error}` for the lab BMC). */
   bmcRequest?: (world: LabWorld, machine: string, req: BmcRequest) => unknown;
 }
 
@@ -210,10 +211,10 @@ export class ControlServer {
     } catch (e) {
       return refuse((e as Error).message);
     }
-    if (!m.bmc) return refuse(`${m.name} has no BMC`);
     const user = typeof req.user === 'string' ? req.user : '';
     const password = typeof req.password === 'string' ? req.password : '';
-    if (user !== m.bmc.user || !sameSecret(password, m.bmc.password)) return refuse('Unable to establish IPMI v2 / RMCP+ session');
+    // As ipmitool: no BMC, no AC and bad credentials all look the same.
+    if (!m.bmc || !hasAc(this.deps.world, m) || user !== m.bmc.user || !sameSecret(password, m.bmc.password)) return refuse('Error: Unable to establish IPMI v2 / RMCP+ session');
     if (this.sol.has(m.name)) return refuse('SOL payload already active on another session');
     this.sol.add(m.name);
     const name = m.name;

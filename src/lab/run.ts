@@ -10,6 +10,9 @@ import type { ActionInfo, ControlDeps } from './control.js';
 import { ControlServer } from './control.js';
 import { MachineServer } from './server.js';
 import { parseOneKey } from './keys.js';
+import { runCommandLine } from './shell/interpreter.js';
+import { FAULTS, injectFault } from './faults.js';
+import { bmcRequest } from './bmc.js';
 import {
   ensureClientKey,
   hostKeyFor,
@@ -98,41 +101,29 @@ export function actionList(table: unknown): ActionInfo[] {
     : Object.entries(table as AnyModule);
   return entries.map(([name, v]) => {
     const o = (v && typeof v === 'object' ? v : {}) as AnyModule;
-    const summary = String(o.summary ?? o.help ?? o.description ?? o.title ?? (typeof v === 'string' ? v : ''));
+    const summary = String(o.description ?? o.summary ?? o.help ?? o.title ?? (typeof v === 'string' ? v : ''));
     const args = o.args ?? o.arg ?? o.usage;
     return { name, summary, ...(typeof args === 'string' ? { args } : {}) };
   });
 }
 
-async function defaultDeps(): Promise<{ runLine?: RunLine; deps: Partial<ControlDeps>; loadScenario?: (file: string | undefined, o: { speed?: number }) => unknown }> {
-  const interp = await optionalModule('./shell/interpreter.js');
-  const faults = await optionalModule('./faults.js');
+async function defaultDeps(): Promise<{ deps: Partial<ControlDeps>; loadScenario?: (file: string | undefined, o: { speed?: number }) => unknown }> {
   const hands = await optionalModule('./hands.js');
-  const bmc = await optionalModule('./bmc.js');
   const scen = await optionalModule('./scenario.js');
-  const deps: Partial<ControlDeps> = {};
-  if (faults?.injectFault) {
-    deps.injectFault = faults.injectFault as ControlDeps['injectFault'];
-    deps.faults = () => actionList(faults.FAULTS);
-  }
+  const deps: Partial<ControlDeps> = {
+    injectFault,
+    faults: () => actionList(FAULTS),
+    bmcRequest: bmcRequest as ControlDeps['bmcRequest'],
+  };
   if (hands?.doHands) {
     deps.doHands = hands.doHands as ControlDeps['doHands'];
     deps.hands = () => actionList(hands.HANDS);
   }
-  if (bmc?.bmcRequest) deps.bmcRequest = bmc.bmcRequest as ControlDeps['bmcRequest'];
   return {
-    runLine: interp?.runCommandLine as RunLine | undefined,
     deps,
     loadScenario: scen?.loadScenario as ((file: string | undefined, o: { speed?: number }) => unknown) | undefined,
   };
 }
-
-/** Until the interpreter exists: every command is unknown. */
-const noShell: RunLine = (line, o) => {
-  const cmd = line.trim().split(/\s+/)[0] ?? '';
-  o.err(`bash: ${cmd}: command not found\n`);
-  return 127;
-};
 
 function isAddrInUse(e: unknown): boolean {
   const code = (e as NodeJS.ErrnoException).code;
@@ -157,7 +148,7 @@ export async function startLab(opts: StartLabOptions): Promise<RunningLab> {
     scheduled = normalizeScheduled(s.scheduledFaults ?? []);
   } else if (opts.speed !== undefined) world.clock.speed = opts.speed;
   const w = world;
-  const runLine = opts.runLine ?? loaded.runLine ?? noShell;
+  const runLine: RunLine = opts.runLine ?? runCommandLine;
   const deps: ControlDeps = { ...loaded.deps, ...opts.deps, world: w, runLine };
 
   const client = ensureClientKey(dir);

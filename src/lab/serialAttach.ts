@@ -70,7 +70,10 @@ function serialLine(world: LabWorld, m: LabMachine): SerialLine {
       env: { HOME: '/root', USER: 'root', LOGNAME: 'root', SHELL: '/bin/bash', TERM: 'vt220', PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
       pending: '',
       lastStatus: 0,
-      editor: new LineEditor((t) => show(created, t)),
+      editor: new LineEditor((t) => {
+        show(created, t);
+        record(created, m, t);
+      }),
     };
     l = created;
     byName.set(m.name, l);
@@ -92,13 +95,21 @@ function show(l: SerialLine, text: string): void {
   for (const v of l.viewers) v(text);
 }
 
-/** Show output and keep its complete lines in the machine's scrollback. */
+/** Keep what the line showed in the machine's scrollback: complete lines, backspaces applied. */
+function record(l: SerialLine, m: LabMachine, text: string): void {
+  for (const ch of text) {
+    if (ch === '\b') l.pending = l.pending.slice(0, -1);
+    else if (ch === '\n') {
+      consoleWrite(m, l.pending);
+      l.pending = '';
+    } else if (ch !== '\r') l.pending += ch;
+  }
+}
+
+/** Show output to every viewer and keep it in the scrollback. */
 function emit(l: SerialLine, m: LabMachine, text: string): void {
   show(l, crlf(text));
-  const all = l.pending + text.replace(/\r/g, '');
-  const parts = all.split('\n');
-  l.pending = parts.pop() ?? '';
-  for (const p of parts) consoleWrite(m, p);
+  record(l, m, text);
 }
 
 function loginPrompt(m: LabMachine): string {
@@ -209,8 +220,8 @@ export interface ConsoleViewer {
 
 export interface ViewerIO {
   write(text: string): void;
-  /** The viewer typed `~.` or Ctrl-]. */
-  onDetach(): void;
+  /** The viewer typed `~.` or Ctrl-]; `rest` is what it typed after that in the same chunk. */
+  onDetach(rest: string): void;
 }
 
 /** Attach a viewer to `m`'s serial console. */
@@ -226,7 +237,7 @@ export function attachSerial(world: LabWorld, m: LabMachine, runLine: RunLine, i
   let lineStart = true;
   let tilde = false;
   let closed = false;
-  const detach = (before: string) => {
+  const detach = (before: string, rest: string) => {
     closed = true;
     if (before) typed(l, m, world, runLine, before);
     // Lines typed just before `~.` (a pasted or piped script) get their output first, briefly.
@@ -237,7 +248,7 @@ export function attachSerial(world: LabWorld, m: LabMachine, runLine: RunLine, i
         return;
       }
       l.viewers.delete(viewer);
-      io.onDetach();
+      io.onDetach(rest);
     };
     wait();
   };
@@ -245,11 +256,13 @@ export function attachSerial(world: LabWorld, m: LabMachine, runLine: RunLine, i
     input(data: string) {
       if (closed) return;
       let pass = '';
-      for (const ch of data) {
-        if (ch === '\x1d') return detach(pass);
+      const chars = [...data];
+      for (let i = 0; i < chars.length; i++) {
+        const ch = chars[i];
+        if (ch === '\x1d') return detach(pass, chars.slice(i + 1).join(''));
         if (tilde) {
           tilde = false;
-          if (ch === '.') return detach(pass);
+          if (ch === '.') return detach(pass, chars.slice(i + 1).join(''));
           if (ch !== '~') pass += '~';
         } else if (lineStart && ch === '~') {
           tilde = true;

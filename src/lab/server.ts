@@ -13,11 +13,8 @@ import type { LabWorld } from './world.js';
 import type { RunLine } from './runLine.js';
 import { publicKeyAccepted } from './keys.js';
 import { handleSession } from './sessions.js';
+import { sshReachable } from './power.js';
 
-/** Can SSH reach the machine right now? */
-export function sshReachable(m: LabMachine): boolean {
-  return m.power === 'on' && m.boot === 'up' && !m.networkDown;
-}
 
 export interface MachineServerOptions {
   world: LabWorld;

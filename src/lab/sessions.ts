@@ -213,9 +213,10 @@ function runPtyShell(ch: ServerChannel, env: Record<string, string>, ctx: Sessio
         }
         attached = attachSerial(ctx.world, cons.target, ctx.runLine, {
           write,
-          onDetach: () => {
+          onDetach: (rest) => {
             attached = undefined;
             write('\r\n' + prompt(ctx.machine));
+            if (rest) typedIn(rest);
             void drain();
           },
         });
@@ -241,9 +242,7 @@ function runPtyShell(ch: ServerChannel, env: Record<string, string>, ctx: Sessio
       write(prompt(ctx.machine));
     }
   };
-  ch.on('data', (d: Buffer) => {
-    if (done) return;
-    const text = d.toString('utf8');
+  const typedIn = (text: string) => {
     if (attached) {
       attached.input(text);
       return;
@@ -257,6 +256,9 @@ function runPtyShell(ch: ServerChannel, env: Record<string, string>, ctx: Sessio
       } else if (ev.kind === 'eof' && !running) queue.push('logout');
     }
     void drain();
+  };
+  ch.on('data', (d: Buffer) => {
+    if (!done) typedIn(d.toString('utf8'));
   });
   ch.on('close', () => {
     done = true;
