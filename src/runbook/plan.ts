@@ -66,6 +66,8 @@ const DEFAULT_EXPECT: Record<StepKind, number> = { run: 30_000, ipmi: 15_000, co
 export function planValues(rb: Runbook, values: Record<string, Value>, secrets: Set<string>, extra: Record<string, Value> = {}): Record<string, Value> {
   const v: Record<string, Value> = { runbook: rb.runbook, operator: '<operator>', run_id: '<run>', ...values, ...extra };
   for (const s of secrets) v[s] = `<secret:${s}>`;
+  for (const k of Object.keys(rb.params ?? {})) v[k] ??= `<missing:${k}>`;
+  for (const k of Object.keys(rb.vars ?? {})) v[k] ??= `<var:${k}>`;
   for (const st of rb.steps) {
     for (const k of Object.keys(st.capture ?? {})) v[k] ??= `<capture:${k}>`;
     for (const k of Object.keys(st.ask ?? {})) v[k] ??= `<answer:${k}>`;
