@@ -15,10 +15,10 @@
  * 127.0.0.1 (or the given loopback addresses) on a free port, runs in the foreground (-D) as a
  * child of the test, and is killed by stop(). Logins are as the current user (root here).
  *
- * System change: with `UsePAM no`, sshd refuses an account whose password is locked (`passwd -S`
- * shows L). When running as root and root is locked, startSshd() runs `usermod -p '*' root`
- * once (no password can match '*', so it stays impossible to log in with a password) and says so
- * on stderr. sshdSkipReason() reports when this is needed but impossible (not root).
+ * System change: with `UsePAM no`, sshd refuses an account whose password is locked (shadow field
+ * starting with '!'; note `passwd -S` shows L for '*' too). When running as root and the account is
+ * locked, startSshd() runs `usermod -p '*' USER` once (no password can match '*', so password
+ * logins stay impossible) and says so on stderr.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -60,19 +60,25 @@ export function sshdSkipReason(): string | undefined {
 }
 
 let accountChecked = false;
-/** With UsePAM no a locked account ('!' password, passwd -S shows L) cannot log in: unlock root to '*'. */
+/**
+ * With UsePAM no, sshd refuses an account whose password field starts with '!' (locked). `passwd -S`
+ * shows L for both '!…' and '*', so the shadow field itself is checked; a locked account (as root)
+ * gets '*' (still no password can match), and that is said on stderr.
+ */
 async function ensureAccountUsable(user: string): Promise<void> {
   if (accountChecked) return;
   accountChecked = true;
+  let field: string | undefined;
   try {
-    const { stdout } = await run('passwd', ['-S', user]);
-    if (stdout.split(/\s+/)[1] !== 'L') return;
+    const { stdout } = await run('getent', ['shadow', user]);
+    field = stdout.split(':')[1];
   } catch {
-    return; // passwd -S unavailable (not root): hope for the best
+    return; // no shadow entry readable (not root): sshd will tell if it refuses
   }
+  if (field === undefined || !field.startsWith('!')) return;
   if (process.getuid?.() !== 0) throw new Error(`account ${user} has a locked password and sshd (UsePAM no) will refuse it`);
   await run('usermod', ['-p', '*', user]);
-  process.stderr.write(`test/helpers/sshd: ${user}'s password was locked (L); set it to '*' with usermod so sshd accepts key logins\n`);
+  process.stderr.write(`test/helpers/sshd: ${user}'s password was locked ('!'); set it to '*' with usermod so sshd accepts key logins\n`);
 }
 
 /** A port nobody listens on right now on `address` (race-prone but fine on a test machine). */

@@ -6,10 +6,29 @@
  */
 import type { Client, ClientChannel } from 'ssh2';
 import { OutputTail } from '../outputTail.js';
+import { killGroupCommand, PidMarkerStripper, wrapForKill } from './remoteKill.js';
 import { TransportError, type ExecOptions, type ExecResult } from '../types.js';
 
 /** How long a cancelled command gets between TERM and KILL, and KILL and giving up on it. */
 export const CANCEL_GRACE_MS = 1500;
+
+/**
+ * Sends a `signal` channel request. ssh2's `channel.signal()` silently does nothing once our side
+ * has sent EOF (after stdin is closed), which is always the case here, so talk to the protocol
+ * object directly when the channel is still open.
+ */
+export function sendSignal(ch: ClientChannel, name: string): void {
+  const c = ch as unknown as {
+    type?: string;
+    outgoing?: { id: number; state: string };
+    _client?: { _protocol?: { signal(id: number, sig: string): void } };
+  };
+  if (c.type === 'session' && (c.outgoing?.state === 'open' || c.outgoing?.state === 'eof') && c._client?._protocol) {
+    c._client._protocol.signal(c.outgoing.id, name);
+  } else {
+    ch.signal(name);
+  }
+}
 
 export interface ChannelOpenError {
   /** The channel could not be opened; the command never started (safe to retry on a new connection). */
@@ -33,6 +52,8 @@ export function execOnClient(
   /** Already-running cancel state from the caller (timeout/abort started before the channel opened). */
   cancel: { signal: AbortSignal; reason(): 'timeout' | 'abort' },
   started: number,
+  /** 'marker': prefix the command so that a cancel can kill its process group (see remoteKill.ts). */
+  killVia: 'marker' | 'signal' = 'signal',
 ): Promise<ExecResult> {
   return new Promise<ExecResult>((resolve, reject) => {
     const out = new OutputTail(opts.maxOutputBytes);
@@ -51,10 +72,12 @@ export function execOnClient(
       client.removeListener('close', onClientClose);
     };
 
+    let flushMarker = (): void => {};
     const finish = (): void => {
       if (settled) return;
       settled = true;
       cleanup();
+      flushMarker();
       const tailOut = out.end();
       const tailErr = err.end();
       if (tailOut) opts.onStdout?.(tailOut);
@@ -84,10 +107,11 @@ export function execOnClient(
       if (!channel) return;
       const ch = channel;
       try {
-        ch.signal('TERM');
+        sendSignal(ch, 'TERM');
       } catch {
         /* channel already gone */
       }
+      killGroup('TERM');
       if (opts.pty) {
         try {
           ch.write('\x03');
@@ -98,10 +122,11 @@ export function execOnClient(
       timers.push(
         setTimeout(() => {
           try {
-            ch.signal('KILL');
+            sendSignal(ch, 'KILL');
           } catch {
             /* ignore */
           }
+          killGroup('KILL');
           ch.close();
         }, CANCEL_GRACE_MS),
       );
@@ -112,9 +137,26 @@ export function execOnClient(
     client.on('close', onClientClose);
     cancel.signal.addEventListener('abort', onCancel);
 
+    const marker = killVia === 'marker' ? new PidMarkerStripper() : undefined;
+    const remoteCommand = marker ? wrapForKill(command) : command;
+    const killGroup = (sig: 'TERM' | 'KILL'): void => {
+      if (marker?.pid === undefined) return;
+      try {
+        client.exec(killGroupCommand(marker.pid, sig), (e, k) => {
+          if (e) return;
+          k.on('data', () => {});
+          k.stderr.on('data', () => {});
+          k.on('error', () => {});
+          k.end();
+        });
+      } catch {
+        /* connection gone */
+      }
+    };
+
     const execOpts = opts.pty ? { pty: { term: 'xterm-256color', cols: 200, rows: 50 } } : {};
     try {
-      client.exec(command, execOpts, (e, ch) => {
+      client.exec(remoteCommand, execOpts, (e, ch) => {
         if (e) {
           settled = true;
           cleanup();
@@ -122,14 +164,22 @@ export function execOnClient(
           return;
         }
         channel = ch;
-        ch.on('data', (d: Buffer) => {
+        const toOut = (d: Buffer): void => {
+          if (!d.length) return;
           const s = out.push(d);
           if (s) opts.onStdout?.(s);
-        });
-        ch.stderr.on('data', (d: Buffer) => {
+        };
+        const toErr = (d: Buffer): void => {
+          if (!d.length) return;
           const s = err.push(d);
           if (s) opts.onStderr?.(s);
-        });
+        };
+        // With a pty the marker comes back on stdout (merged); without, on stderr.
+        ch.on('data', (d: Buffer) => toOut(marker && opts.pty ? marker.push(d) : d));
+        ch.stderr.on('data', (d: Buffer) => toErr(marker && !opts.pty ? marker.push(d) : d));
+        flushMarker = () => {
+          if (marker) (opts.pty ? toOut : toErr)(marker.flush());
+        };
         ch.on('exit', (c: number | null, signalName?: string) => {
           gotExit = true;
           if (typeof c === 'number') code = c;

@@ -43,8 +43,15 @@ export interface SshPoolOptions {
   passphrase?(keyFile: string): Promise<string | undefined>;
   /** After a drop: tries and backoff (baseMs, doubled each time, capped). Default 4 tries, 500 ms, 4 000 ms. */
   reconnect?: { tries?: number; baseMs?: number; capMs?: number };
-  /** Concurrent sessions per connection (OpenSSH MaxSessions defaults to 10). Default 10. */
+  /** Concurrent sessions per connection (OpenSSH MaxSessions defaults to 10; one is kept for cancels). Default 9. */
   maxSessionsPerConnection?: number;
+  /**
+   * How a cancel (timeout/abort) stops the remote command. 'marker' (default): a command run with
+   * `timeoutMs` or `signal` gets a POSIX prefix line reporting its pid, and a cancel kills its process
+   * group over a second channel (works for root, whom OpenSSH refuses `signal` requests). 'signal':
+   * only the SSH signal request (for non-POSIX remote shells, e.g. a switch CLI or a fake host).
+   */
+  killVia?: 'marker' | 'signal';
   /** User for `host:port` jump specs without `user@`. Default: the local user name. */
   localUser?: string;
 }
@@ -119,7 +126,8 @@ export class SshPool {
       keepaliveMs: opts.keepaliveMs ?? 15_000,
       agent: opts.agent ?? process.env.SSH_AUTH_SOCK,
       reconnect: { tries: 4, baseMs: 500, capMs: 4_000, ...opts.reconnect },
-      maxSessionsPerConnection: opts.maxSessionsPerConnection ?? 10,
+      maxSessionsPerConnection: opts.maxSessionsPerConnection ?? 9,
+      killVia: opts.killVia ?? 'marker',
       localUser: opts.localUser ?? safeUserName(),
     };
   }
@@ -160,7 +168,9 @@ export class SshPool {
         if (!(await this.acquire(conn, ac.signal))) return cancelled();
         try {
           if (ac.signal.aborted) return cancelled();
-          return await execOnClient(client, target.name, command, opts, { signal: ac.signal, reason: () => reason }, started);
+          const cancellable = opts.signal !== undefined || opts.timeoutMs !== undefined;
+          const killVia = cancellable ? this.o.killVia : 'signal';
+          return await execOnClient(client, target.name, command, opts, { signal: ac.signal, reason: () => reason }, started, killVia);
         } catch (e) {
           if (!isChannelOpenError(e)) throw e;
           await sleep(20);
