@@ -66,6 +66,22 @@ function toNumber(arg: string | undefined, onError: (a: string) => void): number
   return 0;
 }
 
+/** C's %.Nf: exact ties round to even (97.25 → 97.2), where toFixed rounds them up. */
+export function toFixedC(n: number, p: number): string {
+  if (!Number.isFinite(n)) return String(n).toLowerCase().replace('infinity', 'inf');
+  const abs = Math.abs(n);
+  const exact = abs.toFixed(Math.min(100, p + 25));
+  const dot = exact.indexOf('.');
+  const cut = p === 0 ? dot : dot + 1 + p;
+  let r: string;
+  if (/^50*$/.test(exact.slice(cut).replace('.', ''))) {
+    const kept = exact.slice(0, cut);
+    const lastDigit = Number(kept.replace('.', '').slice(-1));
+    r = lastDigit % 2 === 0 ? kept : abs.toFixed(p);
+  } else r = abs.toFixed(p);
+  return (n < 0 || Object.is(n, -0) ? '-' : '') + r;
+}
+
 const CONV = /%([-+ #0]*)(\d+)?(?:\.(\d+))?([diouxXfeEgGcsb%])/y;
 
 export const printf: LabCommand = (ctx) => {
@@ -156,7 +172,7 @@ export const printf: LabCommand = (ctx) => {
         default: {
           const n = toNumber(arg, bad);
           const p = prec ?? 6;
-          s = conv === 'f' ? n.toFixed(p) : conv === 'e' || conv === 'E' ? n.toExponential(p) : String(Number(n.toPrecision(p || 1)));
+          s = conv === 'f' ? toFixedC(n, p) : conv === 'e' || conv === 'E' ? n.toExponential(p) : String(Number(n.toPrecision(p || 1)));
           if (conv === 'E' || conv === 'G') s = s.toUpperCase();
           if ((conv === 'e' || conv === 'E') && /e[-+]\d$/i.test(s)) s = s.replace(/(e[-+])(\d)$/i, '$10$2');
           if (n >= 0 && flags.includes('+')) s = '+' + s;
