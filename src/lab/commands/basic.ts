@@ -9,6 +9,7 @@ import { echo, printf } from '../shell/coreutils/print.js';
 import { bracket, test } from '../shell/coreutils/test.js';
 import { cat, head, tail, wc } from '../shell/coreutils/text.js';
 import { ls, mkdir, rm, rmdir, touch } from '../shell/coreutils/fs.js';
+import { seq } from '../shell/coreutils/seq.js';
 import {
   date, falseCmd, hostname, id, makeEnv, pwd, sleep, sync, trueCmd, uname, uptime, whoami,
 } from '../shell/coreutils/system.js';
@@ -44,5 +45,6 @@ export const basic: LabModule = {
     // COMMANDS is read when env runs, not here (import cycle through index.ts).
     env: makeEnv(() => COMMANDS),
     pwd,
+    seq,
   },
 };

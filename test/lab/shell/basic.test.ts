@@ -102,6 +102,15 @@ describe('grep', () => {
     expect((await sh('grep -l emma /etc/hosts /etc/hostname', o)).out).toBe('/etc/hosts\n/etc/hostname\n');
   });
 
+  it('-A -B -C context with GNU separators (outputs taken from GNU grep 3.8)', async () => {
+    const o = withHosts();
+    o.machine.files['/etc/hosts2'] = HOSTS;
+    expect((await sh('grep -B1 -n ff02 /etc/hosts', o)).out).toBe('5-::1     localhost ip6-localhost ip6-loopback\n6:ff02::1 ip6-allnodes\n7:ff02::2 ip6-allrouters\n');
+    const both = await sh('cd /etc; grep -C1 -e 127.0.0 -e allrouters hosts hosts2', o);
+    const group = (f: string): string => `${f}:127.0.0.1\tlocalhost\n${f}-127.0.1.1\temma.example.org emma\n--\n${f}-ff02::1 ip6-allnodes\n${f}:ff02::2 ip6-allrouters\n`;
+    expect(both.out).toBe(`${group('hosts')}--\n${group('hosts2')}`);
+  });
+
   it('a bad option or pattern is an error (2)', async () => {
     const r = await sh('grep -Z x /etc/hosts');
     expect(r.status).toBe(2);
@@ -212,6 +221,12 @@ describe('system facts', () => {
     expect((await sh('uname -r', { machine: pve })).out).toMatch(/-pve\n$/);
     expect((await sh('whoami; id; id -u')).out).toBe('root\nuid=0(root) gid=0(root) groups=0(root)\n0\n');
     expect((await sh('sync && true && ! false')).status).toBe(0);
+  });
+
+  it('seq', async () => {
+    expect((await sh('seq 3')).out).toBe('1\n2\n3\n');
+    expect((await sh('seq -w 8 11')).out).toBe('08\n09\n10\n11\n');
+    expect((await sh('seq -s, 1 2 9')).out).toBe('1,3,5,7,9\n');
   });
 
   it('sleep rejects a bad interval', async () => {

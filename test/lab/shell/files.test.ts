@@ -88,10 +88,14 @@ describe('files', () => {
     expect(readFile(m, w, '/etc/hostname')).toBe('emma\n');
     m.hostname = 'debian';
     expect(readFile(m, w, '/etc/hostname')).toBe('debian\n');
-    registerDynamicFile(w, '/proc/mdstat', () => 'Personalities : \nunused devices: <none>\n');
-    expect(readFile(m, w, '/proc/mdstat')).toBe('Personalities : \nunused devices: <none>\n');
+    registerDynamicFile(w, '/proc/lab-test', (mm) => `host ${mm.hostname}\n`);
+    expect(readFile(m, w, '/proc/lab-test')).toBe('host debian\n');
+    expect(isDir(m, w, '/proc')).toBe(true);
     // Only in that world.
     const other = makeWorld(m);
-    expect(readFile(m, other, '/proc/mdstat')).toBeUndefined();
+    expect(readFile(m, other, '/proc/lab-test')).toBeUndefined();
+    // A world file wins over a module's (the storage module serves /proc/mdstat).
+    registerDynamicFile(w, '/proc/mdstat', () => 'Personalities : \nunused devices: <none>\n');
+    expect(readFile(m, w, '/proc/mdstat')).toBe('Personalities : \nunused devices: <none>\n');
   });
 });

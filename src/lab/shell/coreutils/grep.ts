@@ -1,4 +1,4 @@
-/** grep: -q -v -c -i -E -F -P -o -n -l -L -h -H -w -x -s -m -e, GNU exit codes (0 match, 1 none, 2 error). */
+/** grep: -q -v -c -i -E -F -P -o -n -l -L -h -H -w -x -s -m -e -A -B -C, GNU exit codes (0 match, 1 none, 2 error). */
 import type { LabCommand } from '../types.js';
 import { posixToJs, escapeRegex } from '../regex.js';
 import { lines, options, readOperand, usageError } from './io.js';
@@ -9,12 +9,12 @@ export const grep: LabCommand = (ctx) => {
     'grep',
     {
       flags: 'qvciEFGPonlLhHwxsyr',
-      withValue: 'em',
+      withValue: 'emABC',
       long: {
         quiet: 'q', silent: 'q', 'invert-match': 'v', count: 'c', 'ignore-case': 'i', 'extended-regexp': 'E',
         'fixed-strings': 'F', 'basic-regexp': 'G', 'perl-regexp': 'P', 'only-matching': 'o', 'line-number': 'n',
         'files-with-matches': 'l', 'files-without-match': 'L', 'no-filename': 'h', 'with-filename': 'H',
-        'word-regexp': 'w', 'line-regexp': 'x', 'no-messages': 's', 'regexp=': 'e', 'max-count=': 'm',
+        'word-regexp': 'w', 'line-regexp': 'x', 'no-messages': 's', 'regexp=': 'e', 'max-count=': 'm', 'after-context=': 'A', 'before-context=': 'B', 'context=': 'C',
       },
     },
     2,
@@ -59,8 +59,20 @@ export const grep: LabCommand = (ctx) => {
   const max = o.values.get('m')?.at(-1);
   const maxCount = max === undefined ? Infinity : Number(max);
   if (max !== undefined && !/^\d+$/.test(max)) return usageError(ctx, 'grep', `invalid max count`, 2);
+  const ctxArg = (k: string): number | undefined => {
+    const v = o.values.get(k)?.at(-1) ?? o.values.get('C')?.at(-1);
+    return v === undefined ? 0 : /^\d+$/.test(v) ? Number(v) : undefined;
+  };
+  const after = ctxArg('A');
+  const before = ctxArg('B');
+  if (after === undefined || before === undefined) {
+    ctx.err('grep: invalid context length argument\n');
+    return 2;
+  }
+  const withContext = (after > 0 || before > 0) && !['c', 'l', 'L', 'q'].some((k) => f.has(k));
   let anySelected = false;
   let error = false;
+  let printedGroup = false;
 
   for (const file of files) {
     const r = readOperand(ctx, file);
@@ -73,13 +85,34 @@ export const grep: LabCommand = (ctx) => {
     let count = 0;
     const prefix = withName ? `${label}:` : '';
     const ls = lines(r.text);
-    for (let i = 0; i < ls.length && count < maxCount; i++) {
+    let lastPrinted = -1;
+    let pendingAfter = 0;
+    const contextLine = (i: number): void => {
+      ctx.out(`${withName ? `${label}-` : ''}${f.has('n') ? `${i + 1}-` : ''}${ls[i]}\n`);
+      lastPrinted = i;
+    };
+    let i = 0;
+    for (; i < ls.length && count < maxCount; i++) {
       const line = ls[i];
-      if (re.test(line) === f.has('v')) continue;
+      if (re.test(line) === f.has('v')) {
+        if (withContext && pendingAfter > 0) {
+          contextLine(i);
+          pendingAfter--;
+        }
+        continue;
+      }
       count++;
       anySelected = true;
       if (f.has('q')) return 0;
       if (f.has('c') || f.has('l') || f.has('L')) continue;
+      if (withContext) {
+        const from = Math.max(lastPrinted + 1, i - before);
+        if (printedGroup && (lastPrinted < 0 || from > lastPrinted + 1)) ctx.out('--\n');
+        for (let k = from; k < i; k++) contextLine(k);
+        printedGroup = true;
+        lastPrinted = i;
+        pendingAfter = after;
+      }
       const at = `${prefix}${f.has('n') ? `${i + 1}:` : ''}`;
       if (f.has('o')) {
         if (f.has('v')) continue;
@@ -87,6 +120,8 @@ export const grep: LabCommand = (ctx) => {
         for (const m of line.matchAll(reAll)) if (m[0] !== '') ctx.out(`${at}${m[0]}\n`);
       } else ctx.out(`${at}${line}\n`);
     }
+    // Trailing context after the last selected line (also after -m stops).
+    for (; withContext && pendingAfter > 0 && i < ls.length; i++, pendingAfter--) contextLine(i);
     if (f.has('l')) {
       if (count > 0) ctx.out(`${label}\n`);
     } else if (f.has('L')) {

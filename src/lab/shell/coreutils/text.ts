@@ -24,7 +24,7 @@ export const cat: LabCommand = (ctx) => {
 
 /** `-5` → `-n 5` (the obsolete count form head and tail still accept). */
 function countShorthand(argv: string[]): string[] {
-  return argv.map((a, i) => (i > 0 && /^-\d+$/.test(a) ? `-n${a.slice(1)}` : a));
+  return argv.map((a, i) => (i > 0 && /^-\d+$/.test(a) && !/^-[nc]$|^--(lines|bytes)$/.test(argv[i - 1]) ? `-n${a.slice(1)}` : a));
 }
 
 function parseCount(ctx: CmdContext, cmd: string, v: string, what: 'lines' | 'bytes'): number | undefined {
