@@ -1,7 +1,10 @@
 /** ed25519 keys for the lab: host keys, the lab client key, and checking a client's public key. */
 import { timingSafeEqual } from 'node:crypto';
-import { utils } from 'ssh2';
+import ssh2 from 'ssh2';
 import type { ParsedKey } from 'ssh2';
+
+// ssh2 is CommonJS: Node's ESM loader only gives the default export.
+const { utils } = ssh2;
 
 export interface KeyPair {
   /** OpenSSH-format private key. */
@@ -10,9 +13,22 @@ export interface KeyPair {
   public: string;
 }
 
+/**
+ * A fresh ed25519 key pair. ssh2 1.17's generator now and then (about 1 in 200) writes a
+ * public key with its leading zero byte dropped, which its own parser then rejects: retry.
+ */
 export function generateEd25519(comment = ''): KeyPair {
-  const k = utils.generateKeyPairSync('ed25519', comment ? { comment } : undefined);
-  return { private: k.private, public: k.public.trim() };
+  for (let i = 0; ; i++) {
+    const k = utils.generateKeyPairSync('ed25519', comment ? { comment } : undefined);
+    if (validPrivateKey(k.private) || i >= 50) return { private: k.private, public: k.public.trim() };
+  }
+}
+
+/** Does ssh2 (and so the lab's SSH server) accept this private key? */
+export function validPrivateKey(text: string): boolean {
+  if (!text) return false;
+  const k = utils.parseKey(text);
+  return !(k instanceof Error) && (Array.isArray(k) ? k.length > 0 : true);
 }
 
 /** Parse a private or public key; throws with `what` in the message when it is not a key. */

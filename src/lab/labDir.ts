@@ -180,7 +180,8 @@ export function inventoryFor(world: LabWorld, ports: Record<string, number>, sce
   defaults.ssh = { ...(isObj(defaults.ssh) ? defaults.ssh : {}), user: 'root' };
   defaults.known_hosts = ['./known_hosts'];
   defaults.identity_file = './id_ed25519';
-  const ordered: Obj = { defaults, ...inv };
+  const { sites: s, machines: ms, ...rest } = inv;
+  const ordered: Obj = { defaults, ...(s ? { sites: s } : {}), machines: ms, ...rest };
   const head = '# Written by `baie lab` at each start: the simulated datacentre, reachable on 127.0.0.1.\n';
   return { yaml: head + stringify(ordered), passwordFiles };
 }

@@ -13,6 +13,7 @@ import { parseOneKey } from './keys.js';
 import { runCommandLine } from './shell/interpreter.js';
 import { FAULTS, injectFault } from './faults.js';
 import { bmcRequest } from './bmc.js';
+import { HANDS, doHands } from './hands.js';
 import {
   ensureClientKey,
   hostKeyFor,
@@ -108,17 +109,14 @@ export function actionList(table: unknown): ActionInfo[] {
 }
 
 async function defaultDeps(): Promise<{ deps: Partial<ControlDeps>; loadScenario?: (file: string | undefined, o: { speed?: number }) => unknown }> {
-  const hands = await optionalModule('./hands.js');
   const scen = await optionalModule('./scenario.js');
   const deps: Partial<ControlDeps> = {
     injectFault,
     faults: () => actionList(FAULTS),
+    doHands,
+    hands: () => actionList(HANDS),
     bmcRequest: bmcRequest as ControlDeps['bmcRequest'],
   };
-  if (hands?.doHands) {
-    deps.doHands = hands.doHands as ControlDeps['doHands'];
-    deps.hands = () => actionList(hands.HANDS);
-  }
   return {
     deps,
     loadScenario: scen?.loadScenario as ((file: string | undefined, o: { speed?: number }) => unknown) | undefined,

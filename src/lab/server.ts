@@ -6,12 +6,12 @@
  */
 import { createServer } from 'node:net';
 import type { Server as NetServer, Socket } from 'node:net';
-import { Server as SshServer } from 'ssh2';
-import type { Connection, ParsedKey } from 'ssh2';
+import ssh2 from 'ssh2';
+import type { Connection, ParsedKey, Server as SshServer } from 'ssh2';
 import type { LabMachine } from './state.js';
 import type { LabWorld } from './world.js';
 import type { RunLine } from './runLine.js';
-import { publicKeyAccepted } from './keys.js';
+import { generateEd25519, publicKeyAccepted, validPrivateKey } from './keys.js';
 import { handleSession } from './sessions.js';
 import { sshReachable } from './power.js';
 
@@ -81,8 +81,15 @@ export class MachineServer {
 
   /** The machine's host key changed: new handshakes use it; the listening port stays. */
   rekey(): void {
+    const m = this.machine;
+    // A key ssh2 cannot load would kill the lab: the reinstalled machine gets another one.
+    if (!validPrivateKey(m.hostKey)) m.hostKey = generateEd25519(`root@${m.name}`).private;
     const old = this.ssh;
-    this.ssh = this.makeSsh();
+    try {
+      this.ssh = this.makeSsh();
+    } catch {
+      return; // keep serving the old key rather than dying
+    }
     old.removeAllListeners('connection');
   }
 
@@ -95,7 +102,7 @@ export class MachineServer {
   }
 
   private makeSsh(): SshServer {
-    const srv = new SshServer({ hostKeys: [this.machine.hostKey], ident: 'OpenSSH_9.2p1 Debian-2+deb12u3' });
+    const srv = new ssh2.Server({ hostKeys: [this.machine.hostKey], ident: 'OpenSSH_9.2p1 Debian-2+deb12u3' });
     srv.on('connection', (client) => this.client(client));
     srv.on('error', () => undefined);
     return srv;
