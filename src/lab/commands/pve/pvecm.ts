@@ -121,6 +121,10 @@ async function add(ctx: PveCtx, args: string[]): Promise<number> {
   runtime(world).standalone.delete(ctx.node);
   // A node that joins is a fresh install: whatever its old local disks held is gone.
   for (const g of c.guests) {
+    if (g.node === ctx.node && g.status === 'running') {
+      g.status = 'stopped';
+      g.startedAt = undefined;
+    }
     if (nodeLocalStorage(g.storage) && diskNodeOf(world, c, g) === ctx.node) {
       runtime(world).diskNode.set(guestKey(c, g.vmid), `${ctx.node} (reinstalled)`);
     }
