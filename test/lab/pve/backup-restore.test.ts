@@ -106,6 +106,20 @@ describe('qmrestore', () => {
     expect((await run(w, 'pve1', 'qm status 101')).out).toBe('status: running\n');
   });
 
+  it('leaves no half-restored guest behind when interrupted', async () => {
+    const w = makeWorld();
+    const ac = new AbortController();
+    const pending = run(w, 'pve1', `qmrestore ${ARCHIVE_101} 9103`, '', ac);
+    await new Promise((r) => setImmediate(r));
+    // while it runs the VMID is taken and locked
+    expect(w.clusters.get('rouans')!.guests.find((g) => g.vmid === 9103)?.lock).toBe('create');
+    ac.abort();
+    const r = await pending;
+    expect(r.code).toBe(255);
+    expect(r.err).toBe('interrupted by signal\n');
+    expect(w.clusters.get('rouans')!.guests.find((g) => g.vmid === 9103)).toBeUndefined();
+  });
+
   it('refuses a missing archive and an offline backup storage', async () => {
     const w = makeWorld();
     const miss = await run(w, 'pve1', 'qmrestore /mnt/pve/baloo/dump/vzdump-qemu-100-2020_01_01-00_00_00.vma.zst 9100');

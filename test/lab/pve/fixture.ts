@@ -108,7 +108,7 @@ export interface RunResult {
 }
 
 /** Run one pve command on a machine with a hand-built CmdContext (sleep follows the lab clock). */
-export async function run(world: LabWorld, on: string, cmdline: string | string[], stdin = ''): Promise<RunResult> {
+export async function run(world: LabWorld, on: string, cmdline: string | string[], stdin = '', ac = new AbortController()): Promise<RunResult> {
   const argv = Array.isArray(cmdline) ? cmdline : cmdline.split(/\s+/).filter(Boolean);
   const cmd = pve.commands[argv[0]];
   if (!cmd) throw new Error(`no such pve command ${argv[0]}`);
@@ -116,7 +116,6 @@ export async function run(world: LabWorld, on: string, cmdline: string | string[
   if (!m) throw new Error(`no machine ${on}`);
   let out = '';
   let err = '';
-  const ac = new AbortController();
   const ctx: CmdContext = {
     argv,
     stdin,
@@ -132,6 +131,7 @@ export async function run(world: LabWorld, on: string, cmdline: string | string[
     signal: ac.signal,
     sleep: (labMs) => {
       const v = virtualReal.get(world);
+      if (ac.signal.aborted) return Promise.reject(new Error('aborted'));
       if (v) {
         v.now += world.clock.realMs(labMs);
         return new Promise((resolve) => setImmediate(resolve));

@@ -60,6 +60,7 @@ describe('pvecm add: rejoining a reinstalled node', () => {
 
   it('cannot reach a cluster that is not there', async () => {
     const w = makeWorld();
+    failHypervisor(w, 'pve2');
     w.machine('pve2')!.cluster = undefined;
     const r = await run(w, 'pve2', 'pvecm add 198.51.100.99 --use_ssh');
     expect(r.code).toBe(255);

@@ -38,6 +38,9 @@ describe('pvecm', () => {
 
     const ha = await run(w, 'pve1', 'ha-manager status');
     expect(ha.out.split('\n')[0]).toBe("quorum No quorum on node 'pve1'!");
+    expect(ha.out.split('\n')[1]).toMatch(new RegExp(`^master pve1 \\(active, ${DATE}\\)$`));
+    jump(w, 5 * 60_000);
+    expect((await run(w, 'pve1', 'ha-manager status')).out.split('\n')[1]).toBe('master pve1 (old timestamp - dead?, Sat Nov 21 03:12:01 2026)');
 
     const e = await run(w, 'pve1', 'pvecm expected 1');
     expect(e.code).toBe(0);
@@ -52,6 +55,18 @@ describe('pvecm', () => {
     const r = await run(w, 'pve1', 'pvecm expected 1');
     expect(r.code).toBe(255);
     expect(r.err).toMatch(/^Unable to set expected votes: CS_ERR_INVALID_PARAM$/m);
+  });
+});
+
+describe('scenario contracts', () => {
+  it('takes nodes listed in a cluster as joined when their machine does not name the cluster', async () => {
+    const w = makeWorld();
+    w.machine('pve1')!.cluster = undefined;
+    w.machine('pve2')!.cluster = undefined;
+    const r = await run(w, 'pve1', 'pvecm status');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^Quorate: +Yes$/m);
+    expect(w.clusters.get('rouans')!.guests.every((g) => g.status === 'running')).toBe(true);
   });
 });
 

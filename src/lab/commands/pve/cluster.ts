@@ -42,6 +42,15 @@ export function runtime(world: LabWorld): PveRuntime {
       haStamp: new Map(),
     };
     RUNTIMES.set(world, r);
+    // First look at this world: nodes the scenario lists in a cluster but whose machine does not
+    // name it are taken as joined (a later reinstall clears `cluster` to take a node out).
+    for (const c of world.clusters.values()) {
+      for (const n of c.nodes) {
+        const m = world.machines.get(n);
+        if (m && m.cluster === undefined) m.cluster = c.name;
+      }
+      if (c.guests.some((g) => g.ha) && c.nodes.length) r.haStamp.set(c.name, { master: [...c.nodes].sort()[0], at: world.now() });
+    }
   }
   return r;
 }
