@@ -4,7 +4,9 @@
  * `${VAR}`, `${VAR:-default}`, `$?`, `NAME=value` assignments, and redirections
  * (`>` `>>` `&>` `2>&1` `1>&2` `<` `<<<`, `/dev/null`) into the machine's files.
  * `$(…)`, backticks, globs and the rest are never evaluated: they stay literal words.
- * Builtins: `cd`, `export`, `unset`, `exit`. Nothing here runs on the real machine.
+ * Builtins: `cd`, `export`, `unset`, `exit`; `sudo CMD` runs CMD (the lab user is root).
+ * Compound commands (if/for/while/case, functions) are refused with exit 2.
+ * Nothing here runs on the real machine.
  */
 import { posix } from 'node:path';
 import type { LabMachine } from '../state.js';
@@ -51,6 +53,14 @@ interface Shell {
   exitRequested?: number;
 }
 
+/** Shell keywords the lab shell does not run (loops, conditionals, functions). */
+const KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'fi', 'for', 'while', 'until', 'do', 'done', 'case', 'esac', 'function', 'select', '{', '}', '[[', ']]']);
+
+/** `~` and `~/x` → home. (shell-quote has removed quotes, so a quoted `'~'` expands too.) */
+function tilde(word: string, home: string): string {
+  return word === '~' ? home : word.startsWith('~/') ? home + word.slice(1) : word;
+}
+
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/;
 
 /** Run a command line (or a script of several lines); resolves with its exit status. */
@@ -64,14 +74,31 @@ export async function runCommandLine(line: string, opts: RunOptions): Promise<nu
     signal: opts.signal ?? new AbortController().signal,
     status: 0,
   };
-  let stdin = opts.stdin;
-  for (const l of splitLines(line)) {
-    let parsed: Parsed;
+  // Parse every line first: a script using compound commands is refused before anything runs.
+  const lines: (Parsed | ShellSyntaxError)[] = splitLines(line).map((l) => {
     try {
-      parsed = parseLine(l);
+      return parseLine(l);
     } catch (e) {
-      if (!(e instanceof ShellSyntaxError)) throw e;
-      opts.err(`bash: ${e.message}\n`);
+      if (e instanceof ShellSyntaxError) return e;
+      throw e;
+    }
+  });
+  for (const p of lines) {
+    if (p instanceof ShellSyntaxError) continue;
+    for (const item of p.items) {
+      for (const st of item.pipeline.stages) {
+        const first = st.words.find((w) => !ASSIGNMENT.test(w));
+        if (first !== undefined && KEYWORDS.has(first)) {
+          opts.err(`bash: ${first}: compound commands are not supported by the lab shell\n`);
+          return 2;
+        }
+      }
+    }
+  }
+  let stdin = opts.stdin;
+  for (const parsed of lines) {
+    if (parsed instanceof ShellSyntaxError) {
+      opts.err(`bash: ${parsed.message}\n`);
       sh.status = 2;
       continue;
     }
@@ -201,12 +228,26 @@ async function runStage(sh: Shell, parsed: Parsed, stage: Stage, stdin: string, 
     assigned[k] = v;
     n++;
   }
-  const argv = words.slice(n);
+  let argv = words.slice(n).map((w) => tilde(w, sh.env.HOME || '/root'));
   if (argv.length === 0) {
     Object.assign(sh.env, assigned);
     return 0;
   }
+  // The lab user is root already: `sudo [-n] [-E] [-u root] CMD` runs CMD.
+  if (argv[0] === 'sudo') {
+    const rest = argv.slice(1);
+    while (rest.length && /^-[nEHSk]+$|^-u$/.test(rest[0])) if (rest.shift() === '-u') rest.shift();
+    if (rest.length === 0) {
+      stderr('usage: sudo -h | -K | -k | -V\n');
+      return 1;
+    }
+    argv = rest;
+  }
   const name = argv[0];
+  if (KEYWORDS.has(name)) {
+    stderr(`bash: ${name}: compound commands are not supported by the lab shell\n`);
+    return 2;
+  }
 
   const builtin = BUILTINS[name];
   if (builtin) return builtin(sh, argv, stdout, stderr);

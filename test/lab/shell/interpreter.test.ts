@@ -78,6 +78,20 @@ describe('operators and exit status', () => {
     expect(calls).toEqual([['/sbin/reboot']]);
   });
 
+  it('sudo runs the command (the lab user is root); ~ is the home directory', async () => {
+    const { commands, calls } = spied();
+    expect((await sh('sudo -n reboot', { commands })).status).toBe(0);
+    expect(calls).toEqual([['reboot']]);
+    expect((await sh('echo ~ ~/x')).out).toBe('/root /root/x\n');
+  });
+
+  it('compound commands are refused, not half-run', async () => {
+    const { commands, calls } = spied();
+    const r = await sh('reboot\nfor d in a b; do\n  reboot\ndone', { commands });
+    expect(r).toEqual({ status: 2, out: '', err: 'bash: for: compound commands are not supported by the lab shell\n' });
+    expect(calls).toEqual([]);
+  });
+
   it('syntax errors answer 2 and run nothing', async () => {
     const { commands, calls } = spied();
     const r = await sh('reboot &&', { commands });
