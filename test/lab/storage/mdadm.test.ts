@@ -118,8 +118,8 @@ describe('mdadm manage mode', () => {
     expect(l.read(m, '/proc/mdstat')).toMatch(/^md0 : active raid1 sdc2\[2\]\(S\) sdb2\[1\] sda2\[0\]$/m);
     const r = await l.run(m, 'mdadm /dev/md0 --replace /dev/sdb2');
     expect(r.err).toBe('mdadm: Marked /dev/sdb2 (device 1 in /dev/md0) for replacement\n');
-    expect(l.read(m, '/proc/mdstat')).toMatch(/^md0 : active raid1 sdc2\[1\]\(R\) sdb2\[1\] sda2\[0\]\n {6}1046528 blocks super 1\.2 \[2\/2\] \[UU\]\n {6}\[/m);
+    expect(l.read(m, '/proc/mdstat')).toMatch(/^md0 : active raid1 sdc2\[2\]\(R\) sdb2\[1\] sda2\[0\]\n {6}1046528 blocks super 1\.2 \[2\/2\] \[UU\]\n {6}\[/m);
     l.advance(m.md[0]!.recovery!.durationMs + 1);
-    expect(l.read(m, '/proc/mdstat')).toMatch(/^md0 : active raid1 sdc2\[1\] sdb2\[1\]\(F\) sda2\[0\]$/m);
+    expect(l.read(m, '/proc/mdstat')).toMatch(/^md0 : active raid1 sdc2\[2\] sdb2\[1\]\(F\) sda2\[0\]$/m);
   });
 });

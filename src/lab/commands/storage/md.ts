@@ -98,12 +98,26 @@ export function fillFromSpare(a: MdArray): boolean {
   return false;
 }
 
-/** Next free descriptor number for a new member (mdstat's `sdb2[2]`). */
+/**
+ * Descriptor numbers (mdstat's `sdb2[2]`, --detail's Number). The shared state only has the role (`slot`); a
+ * member added to a running array gets the first free number from raidDisks up, as the kernel does.
+ */
+const descNumbers = new WeakMap<MdMember, number>();
+
+export function descNumber(mb: MdMember): number {
+  return descNumbers.get(mb) ?? mb.slot;
+}
+
+/** Next free descriptor number for a new member. */
 export function nextNumber(a: MdArray): number {
   let n = a.raidDisks;
-  const used = new Set(a.members.map((mb) => mb.slot));
+  const used = new Set(a.members.map(descNumber));
   while (used.has(n)) n++;
   return n;
+}
+
+export function setDescNumber(mb: MdMember, n: number): void {
+  descNumbers.set(mb, n);
 }
 
 const events = new WeakMap<MdArray, number>();

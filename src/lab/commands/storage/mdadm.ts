@@ -3,8 +3,8 @@ import type { CmdContext } from '../../shell/types.js';
 import type { LabMachine, MdArray, MdMember } from '../../state.js';
 import { ctime, majMin, resolveBlock, splitPartName, stripDev } from './devices.js';
 import {
-  activeCount, bumpEvents, eventsOf, fillFromSpare, findArray, hasBitmap, memberOf, nextNumber,
-  recoveryProgress, startRecovery,
+  activeCount, bumpEvents, descNumber, eventsOf, fillFromSpare, findArray, hasBitmap, memberOf, nextNumber,
+  recoveryProgress, setDescNumber, startRecovery,
 } from './md.js';
 
 /** Superblocks left on partitions removed from an array: machine → `serial:partN` → array name. */
@@ -64,7 +64,7 @@ export function mdTestStatus(a: MdArray): number {
 
 function memberRow(m: LabMachine, mb: MdMember, role: string, state: string): string {
   const [maj, min] = majMin(m, mb.dev);
-  return `   ${String(mb.slot).padStart(5)}   ${String(maj).padStart(5)}    ${String(min).padStart(5)}    ${role.padStart(5)}      ${state}   /dev/${mb.dev}\n`;
+  return `   ${String(descNumber(mb)).padStart(5)}   ${String(maj).padStart(5)}    ${String(min).padStart(5)}    ${role.padStart(5)}      ${state}   /dev/${mb.dev}\n`;
 }
 
 export function mdDetailText(m: LabMachine, a: MdArray, now: number): string {
@@ -395,7 +395,9 @@ function manage(ctx: CmdContext, devs: { path: string; op?: DevMode }[], now: nu
           return 1;
         }
         forgetSuperblock(m, blk.name);
-        const member: MdMember = { dev: blk.name, slot: nextNumber(a), state: 'spare' };
+        const number = nextNumber(a);
+        const member: MdMember = { dev: blk.name, slot: number, state: 'spare' };
+        setDescNumber(member, number);
         a.members.push(member);
         bumpEvents(a);
         const waiting = a.members.find((x) => wantReplacement.has(x) && x.state === 'active');

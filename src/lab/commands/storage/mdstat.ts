@@ -1,6 +1,6 @@
 /** /proc/mdstat rendered from machine state, in the kernel's format (drivers/md/md.c, raid1.c). */
 import type { LabMachine, MdArray, MdMember } from '../../state.js';
-import { hasBitmap, recoveryProgress } from './md.js';
+import { descNumber, hasBitmap, recoveryProgress } from './md.js';
 
 const PERSONALITIES = 'Personalities : [raid1] [linear] [multipath] [raid0] [raid6] [raid5] [raid4] [raid10] ';
 
@@ -35,7 +35,7 @@ function bitmapLine(a: MdArray): string {
 }
 
 export function mdArrayText(a: MdArray, now: number): string {
-  const members = [...a.members].reverse().map((mb) => `${mb.dev}[${mb.slot}]${memberFlag(a, mb)}`);
+  const members = [...a.members].reverse().map((mb) => `${mb.dev}[${descNumber(mb)}]${memberFlag(a, mb)}`);
   let upRoles = '';
   let up = 0;
   for (let r = 0; r < a.raidDisks; r++) {
