@@ -72,8 +72,32 @@ export async function runCommandLine(line: string, opts: RunOptions): Promise<nu
     env,
     commands: opts.commands ?? COMMANDS,
     signal: opts.signal ?? new AbortController().signal,
-    status: 0,
+    // A session passing the same env object keeps `$?` from its previous line.
+    status: lastStatus.get(env) ?? 0,
   };
+  const status = await runLines(sh, line);
+  lastStatus.set(env, status);
+  if (sh.exitRequested !== undefined) exits.add(env);
+  return status;
+}
+
+const exits = new WeakSet<Record<string, string>>();
+
+/**
+ * True once a line run with this env object called `exit` (an interactive session should
+ * then close, with the status runCommandLine returned). Reading it clears it.
+ */
+export function exitRequested(env: Record<string, string>): boolean {
+  const asked = exits.has(env);
+  exits.delete(env);
+  return asked;
+}
+
+/** `$?` of the previous line, per session env object. */
+const lastStatus = new WeakMap<Record<string, string>, number>();
+
+async function runLines(sh: Shell, line: string): Promise<number> {
+  const opts = sh.opts;
   // Parse every line first: a script using compound commands is refused before anything runs.
   const lines: (Parsed | ShellSyntaxError)[] = splitLines(line).map((l) => {
     try {

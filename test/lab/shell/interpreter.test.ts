@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { runCommandLine, sleep, makeContext } from '../../../src/lab/shell/interpreter.js';
+import { runCommandLine, sleep, makeContext, exitRequested } from '../../../src/lab/shell/interpreter.js';
 import { COMMANDS } from '../../../src/lab/commands/index.js';
 import { registerDynamicFile } from '../../../src/lab/files.js';
 import { LabClock } from '../../../src/lab/clock.js';
@@ -179,6 +179,22 @@ describe('variables', () => {
     expect(env.X).toBe('42');
     expect((await sh('echo $X; pwd; cat hosts | head -n 1', { machine: m, world, env })).out).toBe('42\n/etc\n127.0.0.1\tlocalhost\n');
     expect((await sh('cd /nowhere')).err).toBe('bash: cd: /nowhere: No such file or directory\n');
+  });
+
+  it('$? carries over to the next line of the same session', async () => {
+    const env: Record<string, string> = {};
+    await sh('grep -q nothing-here /etc/hosts', { env });
+    expect((await sh('echo $?', { env })).out).toBe('1\n');
+    expect((await sh('echo $?')).out).toBe('0\n');
+  });
+
+  it('exit stops the line with its status and tells the session', async () => {
+    const env: Record<string, string> = {};
+    expect(await sh('echo a; exit 3; echo b', { env })).toEqual({ status: 3, out: 'a\n', err: '' });
+    expect(exitRequested(env)).toBe(true);
+    expect(exitRequested(env)).toBe(false);
+    await sh('echo still here', { env });
+    expect(exitRequested(env)).toBe(false);
   });
 
   it('a prefix assignment applies to that command only', async () => {
