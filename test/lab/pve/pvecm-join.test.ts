@@ -9,6 +9,7 @@ describe('pvecm add: rejoining a reinstalled node', () => {
     // reinstalled: Proxmox is on it again but it is not in the cluster any more
     failHypervisor(w, 'pve2');
     pve2.cluster = undefined;
+    pve2.services = [{ name: 'corosync', active: false, enabled: true }];
 
     const st = await run(w, 'pve2', 'pvecm status');
     expect(st.code).toBe(2);
@@ -37,6 +38,7 @@ describe('pvecm add: rejoining a reinstalled node', () => {
     expect(join.out).toMatch(/^Request addition of this node$/m);
     expect(join.out).toMatch(/^successfully added node 'pve2' to cluster\.\n$/m);
     expect(pve2.cluster).toBe('rouans');
+    expect(pve2.services.find((x) => x.name === 'corosync')?.active).toBe(true);
 
     const s = await run(w, 'pve1', 'pvecm status');
     expect(s.out).toMatch(/^Quorate: +Yes$/m);

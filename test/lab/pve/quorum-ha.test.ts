@@ -50,6 +50,14 @@ describe('pvecm', () => {
     expect((await run(w, 'pve1', 'pct start 200')).code).toBe(0);
   });
 
+  it('drops a node whose corosync is stopped from the membership', async () => {
+    const w = makeWorld();
+    w.machine('pve2')!.services.push({ name: 'corosync', active: false, enabled: true });
+    const r = await run(w, 'pve1', 'pvecm status');
+    expect(r.out).toMatch(/^Quorate: +No$/m);
+    expect(r.out).toMatch(/^Nodes: +1$/m);
+  });
+
   it('refuses to set expected votes below the votes present', async () => {
     const w = makeWorld();
     const r = await run(w, 'pve1', 'pvecm expected 1');

@@ -106,6 +106,9 @@ export function memberOnline(world: LabWorld, cluster: LabCluster, name: string)
   if (!cluster.nodes.includes(name)) return false;
   const m = world.machines.get(name);
   if (!m || !nodeUp(world, name)) return false;
+  // `systemctl stop corosync` takes a node out of the membership too.
+  const corosync = m.services.find((s) => s.name === 'corosync');
+  if (corosync && !corosync.active && cluster.name !== '') return false;
   return cluster.name === '' || m.cluster === cluster.name;
 }
 

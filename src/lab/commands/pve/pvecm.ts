@@ -117,6 +117,13 @@ async function add(ctx: PveCtx, args: string[]): Promise<number> {
   ctx.out('waiting for quorum...');
   if (!c.nodes.includes(ctx.node)) c.nodes.push(ctx.node);
   ctx.machine.cluster = c.name;
+  for (const svc of ctx.machine.services) {
+    if (svc.name === 'corosync' || svc.name === 'pve-cluster') {
+      svc.active = true;
+      svc.enabled = true;
+      svc.failedReason = undefined;
+    }
+  }
   bumpVersion(world, c);
   runtime(world).standalone.delete(ctx.node);
   // A node that joins is a fresh install: whatever its old local disks held is gone.
