@@ -3,14 +3,14 @@
  * would, and only the real recovery actions undo it.
  */
 import { addSel } from './bmc.js';
-import { diskFailText, linkDownText } from './bootlog.js';
+import { linkDownText } from './bootlog.js';
 import { machineKind } from './hardware.js';
 import { extra } from './machine-extra.js';
 import { crash, machineOf, powerOff, reset, writeConsole } from './power.js';
 import type { LabDisk, LabMachine } from './state.js';
 import { KEEPALIVED_CONF, parseKeepalived, vipHolders, vrrpTicker } from './vrrp.js';
 import type { LabWorld } from './world.js';
-import * as storageModule from './commands/storage/index.js';
+import { failDisk as storageFailDisk } from './commands/storage/index.js';
 
 export interface FaultInfo {
   name: string;
@@ -43,50 +43,15 @@ function pickDisk(m: LabMachine, dev: string | undefined): LabDisk {
   return d;
 }
 
-type FailDiskHook = (world: LabWorld, machine: string, dev: string) => unknown;
-
-function storageFailDisk(): FailDiskHook | undefined {
-  const f = (storageModule as Record<string, unknown>).failDisk;
-  return typeof f === 'function' ? (f as FailDiskHook) : undefined;
-}
-
 function diskFail(world: LabWorld, m: LabMachine, dev?: string): string {
   if (m.disks.length === 0) throw new Error(`${m.name} has no disks`);
   const d = pickDisk(m, dev);
-  d.failed = true;
-  d.smartPassed = false;
-  Object.assign(d.smartRaw, { 5: 1848, 187: 57, 197: 312, 198: 296 });
-  const port = m.disks.indexOf(d) + 1;
+  const before = new Set(m.md.flatMap((a) => a.members.filter((x) => x.state === 'faulty').map((x) => `${a.name}:${x.dev}`)));
+  // The storage module owns what a dying disk does to md, ZFS, SMART and the kernel log.
+  storageFailDisk(world, m, d.dev);
   const notes: string[] = [];
-  for (const a of m.md) {
-    for (const mem of a.members) {
-      if (mem.dev.replace(/\d+$/, '') === d.dev && mem.state !== 'faulty') {
-        mem.state = 'faulty';
-        notes.push(`${a.name} degraded (${mem.dev} faulty)`);
-        if (a.recovery) a.recovery = undefined;
-      }
-    }
-  }
-  const first = m.md.find((a) => a.members.some((x) => x.dev.replace(/\d+$/, '') === d.dev));
-  const up = m.power === 'on' && m.boot === 'up' ? Math.max(1, (world.now() - m.bootedAt) / 1000) : 1;
-  if (m.power === 'on') writeConsole(world, m, diskFailText(up, d.dev, port, first?.name, first?.members.find((x) => x.dev.startsWith(d.dev))?.dev));
-  const inPool = m.zpools.some((p) => p.vdevs.some((v) => v.disks.some((x) => x.disk === d.dev)));
-  if (inPool) {
-    const hook = storageFailDisk();
-    if (hook) {
-      hook(world, m.name, d.dev);
-      notes.push('ZFS pool degraded (storage helper)');
-    } else {
-      for (const p of m.zpools) for (const v of p.vdevs) for (const x of v.disks) {
-        if (x.disk === d.dev) {
-          x.state = 'FAULTED';
-          x.readErrors = 3;
-          x.writeErrors = 112;
-          notes.push(`${p.name} ${x.name} FAULTED`);
-        }
-      }
-    }
-  }
+  for (const a of m.md) for (const x of a.members) if (x.state === 'faulty' && !before.has(`${a.name}:${x.dev}`)) notes.push(`${a.name} degraded (${x.dev} faulty)`);
+  for (const p of m.zpools) for (const v of p.vdevs) for (const x of v.disks) if (x.disk === d.dev) notes.push(`${p.name} ${x.name} ${x.state}`);
   addSel(world, m, `Drive Slot / Bay Drive ${d.bay}`, 'Drive Fault');
   return `${m.name}: ${d.dev} (${d.model}, serial ${d.serial}, bay ${d.bay}) failed: SMART FAILED${notes.length ? `; ${notes.join('; ')}` : ''}`;
 }

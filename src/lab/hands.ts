@@ -2,10 +2,11 @@
  * The hands of the people in the datacentre: what a volunteer can do to the hardware.
  * Each action returns what they would report back (one or a few lines).
  */
-import { cryptoRng, defaultSmart, diskSerial } from './hardware.js';
+import { cryptoRng, diskSerial } from './hardware.js';
+import { replaceDisk } from './commands/storage/index.js';
 import { extra } from './machine-extra.js';
 import { bootable, crash, hasAc, machineOf, powerOff, powerOn, setUnplugged, softOff } from './power.js';
-import type { LabDisk, LabMachine } from './state.js';
+import type { LabMachine } from './state.js';
 import { vrrpTicker } from './vrrp.js';
 import type { LabWorld } from './world.js';
 
@@ -31,23 +32,10 @@ function swapDisk(world: LabWorld, m: LabMachine, dev: string | undefined): stri
   const idx = m.disks.findIndex((d) => d.dev === name && !d.gone);
   if (idx < 0) throw new Error(`${m.name} has no disk ${name} (disks: ${m.disks.map((d) => `${d.dev} in bay ${d.bay}`).join(', ') || 'none'})`);
   const old = m.disks[idx];
-  const rng = cryptoRng();
-  const fresh: LabDisk = {
-    dev: old.dev, model: old.model, serial: diskSerial(old.model, rng), sizeBytes: old.sizeBytes, bay: old.bay,
-    wwn: `0x5${Math.floor(rng() * 2 ** 52).toString(16).padStart(15, '0')}`,
-    smartPassed: true, smartRaw: { ...defaultSmart(rng, old.model), 9: 3 },
-  };
-  m.disks[idx] = fresh;
+  const serial = diskSerial(old.model, cryptoRng());
+  // The storage module owns what a pulled disk does to md (members drop out) and ZFS (UNAVAIL).
+  const fresh = replaceDisk(m, old.dev, serial)!;
   const wasHealthy = !old.failed;
-  for (const a of m.md) for (const mem of a.members) {
-    if (mem.dev.replace(/\d+$/, '') === old.dev && mem.state !== 'faulty') {
-      if (mem.state === 'rebuilding') a.recovery = undefined;
-      mem.state = 'faulty';
-    }
-  }
-  for (const p of m.zpools) for (const v of p.vdevs) for (const d of v.disks) {
-    if (d.disk === old.dev && (d.state === 'ONLINE' || d.state === 'DEGRADED')) d.state = 'REMOVED';
-  }
   let after = '';
   if (m.power === 'on' && m.boot === 'up' && !bootable(m)) {
     crash(world, m, 'Attempted to kill init! exitcode=0x00000007');

@@ -3,13 +3,13 @@
  * 'power' events (fired on every power OR boot-state change: listeners re-check
  * `sshReachable`), PXE reinstall, the switched power strip.
  */
-import ssh2 from 'ssh2';
 import {
   biosSetupText, grubText, installDoneText, installStartText, kernelText, loginText, noBootText,
   panicText, postText, pxeText, shutdownText, systemdText,
 } from './bootlog.js';
 import { cryptoRng, machineKind } from './hardware.js';
 import { installFresh } from './install.js';
+import { generateEd25519 } from './keys.js';
 import { extra } from './machine-extra.js';
 import { consoleWrite, type BootState, type LabMachine } from './state.js';
 import type { LabWorld } from './world.js';
@@ -31,7 +31,7 @@ export function machineOf(world: LabWorld, ref: MachineRef): LabMachine {
 
 /** A fresh OpenSSH-format ed25519 private host key. */
 export function newHostKey(): string {
-  return ssh2.utils.generateKeyPairSync('ed25519').private;
+  return generateEd25519().private;
 }
 
 /** Append to the serial console and tell listeners. */

@@ -33,6 +33,8 @@ export interface LoadOptions {
   speed?: number;
   /** Lab start time (ms since epoch); default the scenario's `lab.start`, else now. */
   now?: number;
+  /** Use this clock (tests: a clock driven by hand); `speed` and `now` are then ignored. */
+  clock?: LabClock;
   /** SSH port of the first machine; the others follow in file order. Default 2201. */
   basePort?: number;
   /** Host keys to reuse by machine name (OpenSSH private key text), so known_hosts stays valid. */
@@ -75,16 +77,17 @@ export function defaultScenarioPath(): string {
 
 type Located = { range?: [number, number, number] | null };
 
-/** Offset of the node at `path` (or of its key when the last step is a map key not present as value). */
-function offsetAt(doc: Document, path: Path): number {
+/** Offset of the value at `path` (of its key with `atKey`); the deepest existing ancestor when it is missing. */
+function offsetAt(doc: Document, path: Path, atKey = false): number {
   let node: unknown = doc.contents;
   let best = (node as Located | null)?.range?.[0] ?? 0;
-  for (const step of path) {
+  for (const [i, step] of path.entries()) {
     if (isMap(node)) {
       const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(step));
       if (!pair) break;
       best = (pair.key as Located | null)?.range?.[0] ?? best;
       node = pair.value;
+      if (atKey && i === path.length - 1) break;
       if ((node as Located | null)?.range && !isMap(node) && !(node as { items?: unknown }).items) best = (node as Located).range![0];
     } else if (node && typeof node === 'object' && 'items' in node && Array.isArray((node as { items: unknown[] }).items)) {
       const item = (node as { items: unknown[] }).items[Number(step)];
@@ -112,14 +115,14 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
     throw new ScenarioError(doc.errors.map((e) => `${where(e.pos[0])}: ${e.message.split('\n')[0]}`));
   }
   const problems: string[] = [];
-  const problem = (path: Path, message: string) => problems.push(`${where(offsetAt(doc, path))}: ${pathText(path)}: ${message}`);
+  const problem = (path: Path, message: string, atKey = false) => problems.push(`${where(offsetAt(doc, path, atKey))}: ${pathText(path)}: ${message}`);
 
   const parsed = scenarioSchema.safeParse(doc.toJS());
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)) as Path;
       if (issue.code === 'unrecognized_keys') {
-        for (const k of issue.keys) problem([...path, k], `unknown key ${k}`);
+        for (const k of issue.keys) problem([...path, k], `unknown key ${k}`, true);
       } else problem(path, issue.message);
     }
     throw new ScenarioError(problems);
@@ -128,8 +131,8 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
 
   const startFromDoc = sc.lab?.start ? Date.parse(sc.lab.start) : undefined;
   if (sc.lab?.start && Number.isNaN(startFromDoc)) problem(['lab', 'start'], 'expected an ISO date like 2026-11-21T03:00:00Z');
-  const now = opts.now ?? (startFromDoc && !Number.isNaN(startFromDoc) ? startFromDoc : Date.now());
-  const world = new LabWorld(new LabClock(opts.speed ?? 1, now));
+  const world = new LabWorld(opts.clock ?? new LabClock(opts.speed ?? 1, opts.now ?? (startFromDoc && !Number.isNaN(startFromDoc) ? startFromDoc : Date.now())));
+  const now = world.now();
   const bmcPassword = opts.bmcPassword ?? sc.lab?.bmc_password ?? randomBytes(12).toString('base64url');
 
   buildWorld(world, sc, { basePort: opts.basePort ?? 2201, hostKeys: opts.hostKeys, bmcPassword }, problem);

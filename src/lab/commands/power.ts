@@ -1,10 +1,9 @@
 /**
- * `reboot`, `poweroff`, `halt`, `shutdown` on lab machines, and the APC strip's own CLI
- * (`olStatus`, `olOn`, `olOff`, `olReboot`) when logged into the strip.
- * (`systemctl reboot` belongs to the services module.)
+ * `reboot`, `poweroff`, `halt`, `shutdown` on lab machines.
+ * (`systemctl reboot` belongs to the services module, the strip's `olOn`… to commands/apc.ts.)
  */
 import { machineKind } from '../hardware.js';
-import { cancelShutdown, halt, reboot, scheduleShutdown, shutdown, stripOutlet } from '../power.js';
+import { cancelShutdown, halt, reboot, scheduleShutdown, shutdown } from '../power.js';
 import type { CmdContext, LabCommand, LabModule } from '../shell/types.js';
 
 function notFound(ctx: CmdContext): number {
@@ -91,34 +90,11 @@ const shutdownCmd: LabCommand = (ctx) => {
   return 0;
 };
 
-/** APC NMC CLI outlet commands: `olStatus all`, `olOn 3`, `olOff 3`, `olReboot 3`. */
-function apc(action: 'on' | 'off' | 'reboot' | 'status'): LabCommand {
-  return (ctx) => {
-    if (machineKind(ctx.machine) !== 'pdu') return notFound(ctx);
-    const arg = ctx.argv[1];
-    if (!arg || (arg !== 'all' && !/^\d+$/.test(arg))) {
-      ctx.out('E102: Parameter Error\n');
-      return 1;
-    }
-    try {
-      ctx.out(stripOutlet(ctx.world, ctx.machine.name, arg === 'all' ? 'all' : Number(arg), action));
-      return 0;
-    } catch {
-      ctx.out('E102: Parameter Error\n');
-      return 1;
-    }
-  };
-}
-
 export const powerCmds: LabModule = {
   commands: {
     reboot: simple('reboot'),
     poweroff: simple('poweroff'),
     halt: simple('halt'),
     shutdown: shutdownCmd,
-    olStatus: apc('status'),
-    olOn: apc('on'),
-    olOff: apc('off'),
-    olReboot: apc('reboot'),
   },
 };
