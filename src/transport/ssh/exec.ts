@@ -98,7 +98,8 @@ export function execOnClient(
       }
       settled = true;
       cleanup();
-      reject(new TransportError('closed', machine, 'connection lost while running a command'));
+      if (!channel) reject({ notStarted: true, error: new Error('connection closed') } satisfies ChannelOpenError);
+      else reject(new TransportError('closed', machine, 'connection lost while running a command'));
     };
 
     const onCancel = (): void => {

@@ -160,8 +160,9 @@ export class SshPool {
     });
     try {
       const chain = this.chainOf(target.name, target.ssh);
-      // A command whose channel could not open on a connection that just dropped is retried once.
-      for (let attempt = 0; ; attempt++) {
+      let drops = 0;
+      let refusals = 0;
+      for (;;) {
         const conn = this.connFor(chain);
         const client = await untilAborted(this.ensure(chain), ac.signal);
         if (client === undefined) return cancelled();
@@ -173,8 +174,16 @@ export class SshPool {
           return await execOnClient(client, target.name, command, opts, { signal: ac.signal, reason: () => reason }, started, killVia);
         } catch (e) {
           if (!isChannelOpenError(e)) throw e;
+          // The command never started, so trying again is safe: on a new connection if this one
+          // just dropped; on the same one if sshd refused the session (it frees finished sessions
+          // a little after their channels close, so a burst can briefly exceed MaxSessions).
           await sleep(20);
-          if (conn.client !== client && attempt === 0) continue;
+          if (conn.client !== client) {
+            if (drops++ < 1) continue;
+          } else if (refusals++ < 5) {
+            await sleep(50 * 2 ** refusals);
+            continue;
+          }
           throw new TransportError('closed', target.name, `cannot start a command: ${e.error.message}`, { cause: e.error });
         } finally {
           this.release(conn);
