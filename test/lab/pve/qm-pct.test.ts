@@ -112,6 +112,30 @@ describe('qm', () => {
   });
 });
 
+describe('destroy', () => {
+  it('refuses running or HA-managed guests and removes a stopped one', async () => {
+    const w = makeWorld();
+    const running = await run(w, 'pve2', 'qm destroy 102');
+    expect(running.code).toBe(255);
+    expect(running.err).toBe('VM 102 is running - destroy failed\n');
+    await run(w, 'pve2', 'qm stop 102');
+    expect((await run(w, 'pve2', 'qm destroy 102')).code).toBe(0);
+    expect(w.clusters.get('rouans')!.guests.some((g) => g.vmid === 102)).toBe(false);
+    await run(w, 'pve1', 'qm stop 100');
+    const ha = await run(w, 'pve1', 'qm destroy 100');
+    expect(ha.err).toBe('unable to remove VM 100 - used in HA resources and purge parameter not set.\n');
+    expect((await run(w, 'pve1', 'qm destroy 100 --purge')).code).toBe(0);
+    expect((await run(w, 'pve1', 'ha-manager status')).out).not.toMatch(/vm:100/);
+  });
+
+  it('returns a guest config through pvesh', async () => {
+    const w = makeWorld();
+    const r = await run(w, 'pve1', 'pvesh get /nodes/pve1/qemu/100/config --output-format json');
+    const c = JSON.parse(r.out) as Record<string, unknown>;
+    expect(c).toMatchObject({ name: 'web', cores: 4, memory: 4096, scsi0: 'local-zfs:vm-100-disk-0,size=32G' });
+  });
+});
+
 describe('pct', () => {
   it('lists containers with an empty Lock column', async () => {
     const w = makeWorld();

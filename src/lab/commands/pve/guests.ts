@@ -113,3 +113,21 @@ export function guestCpu(g: LabGuest): number {
 }
 
 export { guestUptime };
+
+/** `qm destroy` / `pct destroy`: the guest must be stopped; HA-managed ones need --purge. */
+export async function destroyGuest(ctx: PveCtx, g: LabGuest, purge: boolean): Promise<number> {
+  requireQuorum(ctx);
+  const what = g.type === 'qemu' ? 'VM' : 'CT';
+  if (g.lock) throw new PveError(`${what} is locked (${g.lock})`);
+  if (g.status === 'running') throw new PveError(`${label(g)} is running - destroy failed`);
+  if (g.ha && !purge) {
+    throw new PveError(`unable to remove ${what} ${g.vmid} - used in HA resources and purge parameter not set.`);
+  }
+  const vol = diskVolume(g);
+  await ctx.sleep(1_500);
+  ctx.out(`destroyed volume '${vol}'\n`);
+  if (purge && g.ha) ctx.out(`purging ${g.type === 'qemu' ? 'VM' : 'CT'} ${g.vmid} from related configurations..\n`);
+  const list = ctx.cluster.guests;
+  list.splice(list.indexOf(g), 1);
+  return 0;
+}

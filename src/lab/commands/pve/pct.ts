@@ -3,7 +3,7 @@ import { isTrue, parseArgs } from './args.js';
 import { localGuest, parseVmid, PveError } from './cluster.js';
 import { pveCommand, requireQuorum, type PveCtx } from './common.js';
 import { padR } from './format.js';
-import { configLines, startGuest, stopGuest } from './guests.js';
+import { configLines, destroyGuest, startGuest, stopGuest } from './guests.js';
 import { checkTarget, migrationMs, scheduleHaMove } from './migrate.js';
 import { restoreLxc } from './restore.js';
 import { setDiskNode } from './cluster.js';
@@ -17,6 +17,7 @@ const USAGE: Record<string, string> = {
   config: 'pct config <vmid> [OPTIONS]',
   restore: 'pct restore <vmid> <ostemplate> [OPTIONS]',
   migrate: 'pct migrate <vmid> <target> [OPTIONS]',
+  destroy: 'pct destroy <vmid> [OPTIONS]',
 };
 
 function usage(sub?: string): string {
@@ -45,13 +46,15 @@ export const pct = pveCommand(async (ctx) => {
     case 'stop':
     case 'shutdown':
     case 'status':
-    case 'config': {
-      const { pos, opts } = parseArgs(rest, { bool: ['skiplock', 'verbose', 'forceStop', 'current'], str: ['timeout', 'snapshot'] });
+    case 'config':
+    case 'destroy': {
+      const { pos, opts } = parseArgs(rest, { bool: ['skiplock', 'verbose', 'forceStop', 'current', 'purge', 'force', 'destroy-unreferenced-disks'], str: ['timeout', 'snapshot'] });
       const vmid = parseVmid(pos[0], usage(sub));
       const g = localGuest(ctx.cluster, ctx.node, vmid, 'lxc');
       if (sub === 'start') return startGuest(ctx, g);
       if (sub === 'stop') return stopGuest(ctx, g, false);
       if (sub === 'shutdown') return stopGuest(ctx, g, true);
+      if (sub === 'destroy') return destroyGuest(ctx, g, isTrue(opts.purge));
       if (sub === 'status') {
         ctx.out(`status: ${g.status}\n`);
         if (isTrue(opts.verbose)) ctx.out(`cpus: ${g.cpus}\nmaxmem: ${g.memBytes}\nname: ${g.name}\nvmid: ${g.vmid}\n`);

@@ -4,6 +4,7 @@ import { findGuest, memberOnline, PveError, quorumView } from './cluster.js';
 import { pveCommand, type PveCtx } from './common.js';
 import { clusterResources, clusterStatus, guestStatusCurrent, nodeGuests, nodeRecord, nodeStatus, type Rec } from './api.js';
 import { haStatus } from './ha.js';
+import { configLines } from './guests.js';
 import { storagesOf } from './storage.js';
 
 type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
@@ -136,6 +137,20 @@ function get(ctx: PveCtx, path: string, opts: Record<string, string>): unknown {
         avail: Math.max(0, s.totalBytes - s.usedBytes),
         used_fraction: s.totalBytes ? s.usedBytes / s.totalBytes : 0,
       }));
+    }
+    m = /^\/(qemu|lxc)\/(\d+)\/config$/.exec(rest);
+    if (m) {
+      const g = findGuest(cluster, Number(m[2]));
+      if (!g || g.node !== target || g.type !== m[1]) {
+        throw new PveError(`Configuration file 'nodes/${target}/${m[1] === 'qemu' ? 'qemu-server' : 'lxc'}/${m[2]}.conf' does not exist`);
+      }
+      const conf: Record<string, string | number> = { digest: 'a3f1c0ffee5eeded0000000000000000deadbeef' };
+      for (const line of configLines(g, g.startedAt ?? world.now())) {
+        const i = line.indexOf(': ');
+        const v = line.slice(i + 2);
+        conf[line.slice(0, i)] = /^\d+$/.test(v) ? Number(v) : v;
+      }
+      return conf;
     }
     m = /^\/(qemu|lxc)\/(\d+)\/status\/current$/.exec(rest);
     if (m) {

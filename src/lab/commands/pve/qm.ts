@@ -3,7 +3,7 @@ import { isTrue, parseArgs } from './args.js';
 import { guestPid, localGuest, parseVmid, PveError } from './cluster.js';
 import { pveCommand, requireQuorum, type PveCtx } from './common.js';
 import { padL, padR } from './format.js';
-import { configLines, startGuest, stopGuest } from './guests.js';
+import { configLines, destroyGuest, startGuest, stopGuest } from './guests.js';
 import { checkTarget, runMigration, scheduleHaMove } from './migrate.js';
 
 const USAGE: Record<string, string> = {
@@ -16,6 +16,7 @@ const USAGE: Record<string, string> = {
   config: 'qm config <vmid> [OPTIONS]',
   migrate: 'qm migrate <vmid> <target> [OPTIONS]',
   unlock: 'qm unlock <vmid>',
+  destroy: 'qm destroy <vmid> [OPTIONS]',
 };
 
 function usage(sub?: string): string {
@@ -54,9 +55,10 @@ export const qm = pveCommand(async (ctx) => {
     case 'reboot':
     case 'status':
     case 'config':
-    case 'unlock': {
+    case 'unlock':
+    case 'destroy': {
       const { pos, opts } = parseArgs(rest, {
-        bool: ['skiplock', 'verbose', 'forceStop', 'keepActive', 'current'],
+        bool: ['skiplock', 'verbose', 'forceStop', 'keepActive', 'current', 'purge', 'destroy-unreferenced-disks'],
         str: ['timeout', 'snapshot', 'machine', 'migratedfrom'],
       });
       const vmid = parseVmid(pos[0], usage(sub));
@@ -64,6 +66,7 @@ export const qm = pveCommand(async (ctx) => {
       if (sub === 'start') return startGuest(ctx, g);
       if (sub === 'stop') return stopGuest(ctx, g, false);
       if (sub === 'shutdown') return stopGuest(ctx, g, true);
+      if (sub === 'destroy') return destroyGuest(ctx, g, isTrue(opts.purge));
       if (sub === 'reboot') {
         if (g.status !== 'running') throw new PveError(`VM ${vmid} not running`);
         requireQuorum(ctx);
