@@ -16,7 +16,7 @@ import { COMMANDS } from '../commands/index.js';
 import { isDir, readFile, resolvePath, writeFile } from '../files.js';
 import { defaultEnv, makeContext } from './context.js';
 import { parseLine, ShellSyntaxError, type Parsed, type Stage } from './parse.js';
-import { splitLines } from './scan.js';
+import { literalizeSubstitutions, splitLines } from './scan.js';
 
 export { makeContext, sleep, defaultEnv } from './context.js';
 export type { ContextInput } from './context.js';
@@ -98,8 +98,15 @@ const lastStatus = new WeakMap<Record<string, string>, number>();
 
 async function runLines(sh: Shell, line: string): Promise<number> {
   const opts = sh.opts;
+  // Substitutions become quoted literal text first, so no line split or operator inside
+  // them can ever start a command; an unterminated quote refuses the whole input, like bash.
+  const literal = literalizeSubstitutions(line);
+  if ('error' in literal) {
+    opts.err(`bash: ${literal.error}\n`);
+    return 2;
+  }
   // Parse every line first: a script using compound commands is refused before anything runs.
-  const lines: (Parsed | ShellSyntaxError)[] = splitLines(line).map((l) => {
+  const lines: (Parsed | ShellSyntaxError)[] = splitLines(literal.text).map((l) => {
     try {
       return parseLine(l);
     } catch (e) {

@@ -122,3 +122,94 @@ export function splitLines(script: string): string[] {
   }
   return joined.filter((l) => l.trim() !== '');
 }
+
+/** End (exclusive) of the `$(…)` / `<(…)` / `>(…)` whose `(` is at `open`, or -1. */
+function parenEnd(s: string, open: number): number {
+  let depth = 0;
+  for (let j = open; j < s.length; j++) {
+    const c = s[j];
+    if (c === '\\') j++;
+    else if (c === "'") {
+      const k = s.indexOf("'", j + 1);
+      if (k < 0) return -1;
+      j = k;
+    } else if (c === '"' || c === '`') {
+      let k = j + 1;
+      while (k < s.length && s[k] !== c) k += s[k] === '\\' ? 2 : 1;
+      if (k >= s.length) return -1;
+      j = k;
+    } else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return j + 1;
+  }
+  return -1;
+}
+
+/** End (exclusive) of the backtick substitution opening at `open`, or -1. */
+function backtickEnd(s: string, open: number): number {
+  for (let j = open + 1; j < s.length; j++) {
+    if (s[j] === '\\') j++;
+    else if (s[j] === '`') return j + 1;
+  }
+  return -1;
+}
+
+/**
+ * Rewrite a script so that every command substitution (`$(…)`, `$((…))`, backticks) and
+ * process substitution (`<(…)`, `>(…)`) is quoted: shell-quote then hands it over as literal
+ * text, exactly as typed, and nothing inside it (`;`, `|`, newlines) can start a command.
+ * Fails on an unterminated quote or substitution, like bash (which then runs nothing).
+ */
+export function literalizeSubstitutions(script: string): { text: string } | { error: string } {
+  let out = '';
+  let q: Quote = null;
+  const sq = (t: string): string => `'${t.replace(/'/g, "'\\''")}'`;
+  const dq = (t: string): string => t.replace(/[\\"$]/g, '\\$&');
+  for (let i = 0; i < script.length; i++) {
+    const c = script[i];
+    if (q === "'") {
+      out += c;
+      if (c === "'") q = null;
+      continue;
+    }
+    if (q === "$'") {
+      out += c;
+      if (c === '\\' && i + 1 < script.length) out += script[++i];
+      else if (c === "'") q = null;
+      continue;
+    }
+    const subst = c === '`' || ((c === '$' || (q === null && (c === '<' || c === '>'))) && script[i + 1] === '(');
+    if (subst) {
+      const end = c === '`' ? backtickEnd(script, i) : parenEnd(script, i + 1);
+      if (end < 0) return { error: `unexpected EOF while looking for matching \`${c === '`' ? '`' : ')'}'` };
+      const text = script.slice(i, end);
+      out += q === '"' ? dq(text) : sq(text);
+      i = end - 1;
+      continue;
+    }
+    if (c === '\\') {
+      out += c + (i + 1 < script.length ? script[++i] : '');
+      continue;
+    }
+    if (q === '"') {
+      out += c;
+      if (c === '"') q = null;
+      continue;
+    }
+    if (c === "'" || c === '"') q = c;
+    else if (c === '$' && script[i + 1] === "'") {
+      q = "$'";
+      out += c + script[++i];
+      continue;
+    } else if (c === '#' && (i === 0 || /[\s;&|()]/.test(script[i - 1]))) {
+      // A comment runs to the end of its line; nothing in it is a substitution.
+      const nl = script.indexOf('\n', i);
+      const end = nl < 0 ? script.length : nl;
+      out += script.slice(i, end);
+      i = end - 1;
+      continue;
+    }
+    out += c;
+  }
+  if (q !== null) return { error: `unexpected EOF while looking for matching \`${q === '"' ? '"' : "'"}'` };
+  return { text: out };
+}
