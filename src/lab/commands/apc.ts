@@ -47,7 +47,7 @@ export function setOutlet(world: LabWorld, strip: LabPowerStrip, o: Outlet, on: 
 }
 
 function statusLines(strip: LabPowerStrip, list: Outlet[]): string {
-  const w = String(Math.max(...strip.outlets.map((o) => o.n))).length;
+  const w = Math.max(2, String(Math.max(...strip.outlets.map((o) => o.n))).length);
   return list.map((o) => `${String(o.n).padStart(w)}: ${o.name}: ${o.on ? 'On' : 'Off'}`).join('\n') + '\n';
 }
 
@@ -119,7 +119,7 @@ export const olName = withStrip((ctx, strip) => {
     ctx.out('E000: Success\n');
     return 0;
   }
-  const w = String(Math.max(...strip.outlets.map((o) => o.n))).length;
+  const w = Math.max(2, String(Math.max(...strip.outlets.map((o) => o.n))).length);
   ctx.out('E000: Success\n' + list.map((o) => `${String(o.n).padStart(w)}: ${o.name}`).join('\n') + '\n');
   return 0;
 });

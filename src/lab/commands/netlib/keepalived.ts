@@ -92,8 +92,8 @@ function releaseInstance(m: LabMachine, inst: VrrpInstance): void {
   }
 }
 
-/** Lab ms at which each VRRP group (by world and vrid) was first seen without a master. */
-const masterLost = new WeakMap<LabWorld, Map<number, number>>();
+/** Lab ms at which each VRRP group (by world and vrid) last had a live master. */
+const masterSeen = new WeakMap<LabWorld, Map<number, number>>();
 
 interface Peer {
   m: LabMachine;
@@ -125,10 +125,11 @@ export function electVrrp(world: LabWorld, vrid: number, immediate = false): voi
   if (live.length === 0) return;
   const best = live.reduce((a, b) => (better(b, a) ? b : a));
   const masters = live.filter((p) => holdsInstance(p.m, p.inst));
-  let lost = masterLost.get(world);
-  if (!lost) masterLost.set(world, (lost = new Map()));
+  let seen = masterSeen.get(world);
+  if (!seen) masterSeen.set(world, (seen = new Map()));
+  const now = world.now();
   if (masters.length > 0) {
-    lost.delete(vrid);
+    seen.set(vrid, now);
     let keep = masters.reduce((a, b) => (better(b, a) ? b : a));
     if (keep !== best && best.inst.priority > keep.inst.priority && !best.inst.nopreempt) {
       takeInstance(best.m, best.inst);
@@ -137,16 +138,11 @@ export function electVrrp(world: LabWorld, vrid: number, immediate = false): voi
     for (const p of masters) if (p !== keep) releaseInstance(p.m, p.inst);
     return;
   }
-  const since = lost.get(vrid);
-  const now = world.now();
-  if (!immediate && since === undefined) {
-    lost.set(vrid, now);
-    return;
-  }
-  const wait = 3 * best.inst.advertInt * 1000;
-  if (immediate || now - (since ?? now) >= wait) {
+  // No live master: the backups wait master_down_interval (3 × advert_int) after the last advert.
+  const last = seen.get(vrid);
+  if (immediate || last === undefined || now - last >= 3 * best.inst.advertInt * 1000) {
     takeInstance(best.m, best.inst);
-    lost.delete(vrid);
+    seen.set(vrid, now);
   }
 }
 
