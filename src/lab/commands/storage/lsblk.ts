@@ -23,7 +23,7 @@ interface Node {
 }
 
 const DEFAULT_COLS = ['NAME', 'MAJ:MIN', 'RM', 'SIZE', 'RO', 'TYPE', 'MOUNTPOINTS'];
-const RIGHT = new Set(['MAJ:MIN', 'RM', 'SIZE', 'RO', 'ROTA']);
+const RIGHT = new Set(['RM', 'SIZE', 'RO', 'ROTA']);
 
 /** Mount points of md arrays, from /etc/fstab when the machine has one, else the usual Debian layout. */
 function mdMounts(m: LabMachine): Map<string, string> {
@@ -89,12 +89,15 @@ export function lsblkSize(bytes: number): string {
   return r === Math.floor(r) ? `${r}${units[i]}` : `${r.toFixed(1)}${units[i]}`;
 }
 
-function cell(n: Node, col: string, bytes: boolean, fullPath: boolean): string | boolean | null {
+function cell(n: Node, col: string, bytes: boolean, fullPath: boolean, json = false): string | boolean | null {
   switch (col) {
     case 'NAME': return fullPath ? `/dev/${n.name}` : n.name;
     case 'KNAME': return n.name;
     case 'PATH': return `/dev/${n.name}`;
-    case 'MAJ:MIN': return n.majmin;
+    case 'MAJ:MIN': {
+      const [maj, min] = n.majmin.split(':');
+      return json ? n.majmin : `${maj!.padStart(3)}:${min!.padEnd(3)}`;
+    }
     case 'RM': return false;
     case 'RO': return false;
     case 'SIZE': return bytes ? String(n.sizeBytes) : lsblkSize(n.sizeBytes);
@@ -184,7 +187,7 @@ export function lsblk(ctx: CmdContext): number {
     const toJson = (n: Node): Record<string, unknown> => {
       const o: Record<string, unknown> = {};
       for (const c of cols) {
-        const v = cell(n, c, bytes, fullPath);
+        const v = cell(n, c, bytes, fullPath, true);
         if (c === 'MOUNTPOINTS') o['mountpoints'] = [v];
         else if (c === 'SIZE' && bytes) o['size'] = n.sizeBytes;
         else o[c.toLowerCase()] = v;

@@ -13,7 +13,7 @@ function gdiskSize(bytes: number): string {
   const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
   let v = bytes;
   let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
+  while (v > 1024 && i < units.length - 1) {
     v /= 1024;
     i++;
   }

@@ -92,16 +92,14 @@ function infoSection(m: LabMachine, d: LabDisk, now: number): string {
   return s;
 }
 
-function healthSection(d: LabDisk, attrs: SmartAttr[]): string {
+function healthSection(d: LabDisk, attrs: SmartAttr[], attrsFollow: boolean): string {
   let s = '=== START OF READ SMART DATA SECTION ===\n';
   if (d.smartPassed) return s + 'SMART overall-health self-assessment test result: PASSED\n\n';
   s += 'SMART overall-health self-assessment test result: FAILED!\n';
   s += 'Drive failure expected in less than 24 hours. SAVE ALL DATA.\n';
   const failing = attrs.filter((a) => a.whenFailed === 'FAILING_NOW');
-  if (failing.length) {
-    s += 'See vendor-specific Attribute list for failed Attributes.\n\n';
-    s += attrHeader() + failing.map(attrLine).join('');
-  }
+  if (failing.length && attrsFollow) return s + 'See vendor-specific Attribute list for failed Attributes.\n\n';
+  if (failing.length) return s + 'Failed Attributes:\n' + attrHeader() + failing.map(attrLine).join('') + '\n';
   return s + '\n';
 }
 
@@ -195,7 +193,7 @@ export function smartctl(ctx: CmdContext): number {
   }
   let s = banner(m);
   if (want.info) s += infoSection(m, d, now);
-  if (want.health) s += healthSection(d, attrs);
+  if (want.health) s += healthSection(d, attrs, want.attrs);
   if (want.attrs) s += attrSection(attrs, !want.health);
   if (want.logs) s += logsSection(d);
   if (!want.info && !want.health && !want.attrs) s += `=== START OF INFORMATION SECTION ===\nATA device successfully opened\n\nUse 'smartctl -a' (or '-x') to print SMART (and more) information\n\n`;

@@ -185,7 +185,8 @@ function list(ctx: CmdContext, args: string[]): number {
     return 0;
   }
   const all = [cols, ...rows];
-  const w = cols.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
+  const minWidth = (c: string) => (c === 'HEALTH' ? 8 : c === 'NAME' || c === 'ALTROOT' ? 0 : 5);
+  const w = cols.map((c, i) => Math.max(minWidth(c), ...all.map((r) => r[i]!.length)));
   for (const r of all) ctx.out(r.map((v, i) => (i === 0 || cols[i] === 'ALTROOT' ? v.padEnd(w[i]!) : v.padStart(w[i]!))).join('  ').trimEnd() + '\n');
   return 0;
 }
