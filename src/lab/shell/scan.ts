@@ -207,6 +207,10 @@ export function literalizeSubstitutions(script: string): { text: string } | { er
       out += script.slice(i, end);
       i = end - 1;
       continue;
+    } else if (c === '#') {
+      // Inside a word `#` is an ordinary character for bash; shell-quote would start a comment.
+      out += '\\#';
+      continue;
     }
     out += c;
   }

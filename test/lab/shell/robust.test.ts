@@ -64,3 +64,8 @@ it('an unterminated quote or substitution runs nothing', async () => {
     expect(await sh(line), line).toEqual({ status: 2, out: '', err: `bash: unexpected EOF while looking for matching \`${ch}'\n` });
   }
 });
+
+it('# starts a comment only at the start of a word', async () => {
+  expect((await sh('echo a#b http://x/#top # a comment; echo hidden')).out).toBe('a#b http://x/#top\n');
+  expect((await sh("echo '#quoted' \"#too\"")).out).toBe('#quoted #too\n');
+});
