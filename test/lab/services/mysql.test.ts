@@ -41,6 +41,15 @@ describe('mysql client basics', () => {
   });
 });
 
+describe('status statements', () => {
+  it('SHOW MASTER STATUS and SHOW VARIABLES LIKE', async () => {
+    const t = makeWorld();
+    expect((await t.run('elea', ['mysql', '-e', 'SHOW MASTER STATUS'])).out).toMatch(/^File\tPosition\tBinlog_Do_DB\tBinlog_Ignore_DB\nmysql-bin\.\d{6}\t\d+\t\t\n$/);
+    expect((await t.run('elodie', ['mysql', '-N', '-e', "SHOW VARIABLES LIKE 'read_only'"])).out).toBe('read_only\tON\n');
+    expect((await t.run('elodie', ['mysql', '-E', '-e', 'SELECT @@server_id AS id'])).out).toBe('*************************** 1. row ***************************\nid: 2\n');
+  });
+});
+
 describe('MariaDB replication', () => {
   it('SHOW SLAVE STATUS\\G on a healthy replica', async () => {
     const t = makeWorld();
