@@ -71,7 +71,7 @@ describe('mdadm manage mode', () => {
     const l = lab(m);
     await l.run(m, 'mdadm /dev/md0 -f /dev/sdb2');
     const last = await l.run(m, 'mdadm /dev/md0 -f /dev/sda2');
-    expect(last.code).toBe(1);
+    expect(last.code).toBe(2);
     expect(last.err).toBe('mdadm: set device faulty failed for /dev/sda2:  Device or resource busy\n');
     const nm = await l.run(m, 'mdadm /dev/md0 --remove /dev/sda3');
     expect(nm.err).toBe('mdadm: hot remove failed for /dev/sda3: No such device or address\n');
@@ -86,7 +86,7 @@ describe('mdadm manage mode', () => {
     const l = lab(m);
     const missing = await l.run(m, 'mdadm /dev/md0 --add /dev/sdc2');
     expect(missing.code).toBe(1);
-    expect(missing.err).toBe('mdadm: cannot find /dev/sdc2: No such file or directory\n');
+    expect(missing.err).toBe('mdadm: stat failed for /dev/sdc2: No such file or directory\n');
     const busy = await l.run(m, 'mdadm /dev/md0 --add /dev/sda3');
     expect(busy.err).toBe('mdadm: Cannot open /dev/sda3: Device or resource busy\n');
   });

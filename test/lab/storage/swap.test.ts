@@ -34,7 +34,7 @@ describe('disk swap on an mdadm RAID1 machine', () => {
     expect(m.disks[1]!.label).toBeUndefined();
     const blank = await l.run(m, 'mdadm /dev/md1 --add /dev/sdb3');
     expect(blank.code).toBe(1);
-    expect(blank.err).toBe('mdadm: cannot find /dev/sdb3: No such file or directory\n');
+    expect(blank.err).toBe('mdadm: stat failed for /dev/sdb3: No such file or directory\n');
 
     expect((await l.run(m, 'sgdisk /dev/sda -R /dev/sdb')).out).toBe('The operation has completed successfully.\n');
     expect(m.disks[1]!.label!.partitions.map((p) => p.uuid)).toEqual(m.disks[0]!.label!.partitions.map((p) => p.uuid));

@@ -324,13 +324,14 @@ function manage(ctx: CmdContext, devs: { path: string; op?: DevMode }[], now: nu
     switch (op) {
       case 'fail': {
         if (!mb) {
-          if (!resolveBlock(m, path)) ctx.err(`mdadm: Cannot find ${path}: No such file or directory\n`);
+          if (!resolveBlock(m, path)) ctx.err(`mdadm: stat failed for ${path}: No such file or directory\n`);
           else ctx.err(`mdadm: set device faulty failed for ${path}:  No such device\n`);
           return 1;
         }
         if (mb.state === 'active' && activeCount(a) <= 1 && a.members.filter((x) => x.slot === mb.slot && x.state === 'active').length === 1) {
           ctx.err(`mdadm: set device faulty failed for ${path}:  Device or resource busy\n`);
-          return 1;
+          // Manage_subdevs: an EBUSY from --fail makes the exit status 2.
+          return 2;
         }
         if (mb.state === 'rebuilding') delete a.recovery;
         mb.state = 'faulty';
@@ -359,7 +360,7 @@ function manage(ctx: CmdContext, devs: { path: string; op?: DevMode }[], now: nu
       case 'with': {
         const blk = resolveBlock(m, path);
         if (!blk || !blk.part) {
-          ctx.err(`mdadm: cannot find ${path}: No such file or directory\n`);
+          ctx.err(`mdadm: stat failed for ${path}: No such file or directory\n`);
           return 1;
         }
         if (memberOf(m, blk.name)) {
