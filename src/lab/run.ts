@@ -1,15 +1,16 @@
 /**
  * Start the whole lab: world (from a scenario or given), one SSH server per machine, the
- * control socket, tickers, scheduled faults, and the files in DIR. `stop()` undoes it.
+ * control socket, tickers (scheduled faults are one, from the scenario), and the files in DIR. `stop()` undoes it.
  */
-import { resolve } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import type { LabWorld } from './world.js';
 import type { RunLine } from './runLine.js';
 import type { ActionInfo, ControlDeps } from './control.js';
 import { ControlServer } from './control.js';
 import { MachineServer } from './server.js';
-import { parseOneKey } from './keys.js';
+import { parseOneKey, validPrivateKey } from './keys.js';
+import { loadScenario } from './scenario.js';
 import { runCommandLine } from './shell/interpreter.js';
 import { FAULTS, injectFault } from './faults.js';
 import { bmcRequest } from './bmc.js';
@@ -28,15 +29,6 @@ import {
 } from './labDir.js';
 import type { ReadyInfo } from './labDir.js';
 
-/** A fault the scenario injects by itself after some lab time. */
-export interface ScheduledFault {
-  /** Lab ms after the start. */
-  afterMs: number;
-  name: string;
-  machine: string;
-  arg?: string;
-}
-
 export interface StartLabOptions {
   dir: string;
   /** Scenario YAML file (default: the built-in scenario). Ignored when `world` is given. */
@@ -45,7 +37,6 @@ export interface StartLabOptions {
   /** Use this world instead of loading a scenario (tests). */
   world?: LabWorld;
   inventory?: unknown;
-  scheduledFaults?: ScheduledFault[];
   /** Override the shell interpreter and the control ops (tests, or before they exist). */
   runLine?: RunLine;
   deps?: Partial<Omit<ControlDeps, 'world' | 'runLine'>>;
@@ -83,17 +74,6 @@ const active = new Set<string>();
 
 type AnyModule = Record<string, unknown>;
 
-/** Import one of the lab modules written alongside this one, if it exists yet. */
-async function optionalModule(spec: string): Promise<AnyModule | undefined> {
-  try {
-    return (await import(spec)) as AnyModule;
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes(spec.replace('./', '').replace(/\.js$/, ''))) return undefined;
-    throw e;
-  }
-}
-
 /** Turn FAULTS / HANDS (a record or a list) into name + summary rows. */
 export function actionList(table: unknown): ActionInfo[] {
   if (!table) return [];
@@ -108,19 +88,33 @@ export function actionList(table: unknown): ActionInfo[] {
   });
 }
 
-async function defaultDeps(): Promise<{ deps: Partial<ControlDeps>; loadScenario?: (file: string | undefined, o: { speed?: number }) => unknown }> {
-  const scen = await optionalModule('./scenario.js');
-  const deps: Partial<ControlDeps> = {
-    injectFault,
-    faults: () => actionList(FAULTS),
-    doHands,
-    hands: () => actionList(HANDS),
-    bmcRequest: bmcRequest as ControlDeps['bmcRequest'],
-  };
-  return {
-    deps,
-    loadScenario: scen?.loadScenario as ((file: string | undefined, o: { speed?: number }) => unknown) | undefined,
-  };
+const DEFAULT_DEPS: Partial<ControlDeps> = {
+  injectFault,
+  faults: () => actionList(FAULTS),
+  doHands,
+  hands: () => actionList(HANDS),
+  bmcRequest: bmcRequest as ControlDeps['bmcRequest'],
+};
+
+/** Host keys kept in DIR/hostkeys, so a restarted lab keeps them. */
+function savedHostKeys(dir: string): Record<string, string> {
+  const d = labPaths(dir).hostkeys;
+  const out: Record<string, string> = {};
+  if (!existsSync(d)) return out;
+  for (const name of readdirSync(d)) {
+    const k = readFileSync(join(d, name), 'utf8');
+    if (validPrivateKey(k)) out[name] = k;
+  }
+  return out;
+}
+
+function savedBmcPassword(dir: string): string | undefined {
+  try {
+    const pw = readFileSync(join(dir, 'bmc-password'), 'utf8').split('\n')[0];
+    return pw || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function isAddrInUse(e: unknown): boolean {
@@ -134,20 +128,23 @@ export async function startLab(opts: StartLabOptions): Promise<RunningLab> {
   const pid = runningLabPid(dir);
   if (pid !== undefined && (pid !== process.pid || active.has(dir))) throw new LabAlreadyRunningError(dir, pid);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const loaded = await defaultDeps();
   let world = opts.world;
   let inventory = opts.inventory;
-  let scheduled = opts.scheduledFaults ?? [];
   if (!world) {
-    if (!loaded.loadScenario) throw new Error('the lab scenario loader is not available in this build');
-    const s = (await loaded.loadScenario(opts.scenario, { speed: opts.speed })) as { world: LabWorld; inventory?: unknown; scheduledFaults?: unknown[] };
+    const s = loadScenario(opts.scenario, {
+      speed: opts.speed,
+      hostKeys: savedHostKeys(dir),
+      bmcPassword: savedBmcPassword(dir),
+      onFault: (f) => log(`scheduled fault ${f.fault}${f.machine ? ` on ${f.machine}` : ''}: ${f.error ?? f.result ?? 'injected'}`),
+    });
     world = s.world;
     inventory ??= s.inventory;
-    scheduled = normalizeScheduled(s.scheduledFaults ?? []);
   } else if (opts.speed !== undefined) world.clock.speed = opts.speed;
   const w = world;
+  // Every machine server, console line and control client listens to the world.
+  w.setMaxListeners(0);
   const runLine: RunLine = opts.runLine ?? runCommandLine;
-  const deps: ControlDeps = { ...loaded.deps, ...opts.deps, world: w, runLine };
+  const deps: ControlDeps = { ...DEFAULT_DEPS, ...opts.deps, world: w, runLine };
 
   const client = ensureClientKey(dir);
   const clientKey = parseOneKey(client.public, 'lab client key');
@@ -204,18 +201,6 @@ export async function startLab(opts: StartLabOptions): Promise<RunningLab> {
     const tick = setInterval(() => w.advance(), opts.tickMs ?? 1000);
     tick.unref();
     timers.push(tick);
-    for (const f of scheduled) {
-      const t = setTimeout(() => {
-        try {
-          deps.injectFault?.(w, f.name, f.machine, f.arg);
-          log(`scheduled fault: ${f.name} on ${f.machine}`);
-        } catch (e) {
-          log(`scheduled fault ${f.name} on ${f.machine} failed: ${(e as Error).message}`);
-        }
-      }, w.clock.realMs(f.afterMs));
-      t.unref();
-      timers.push(t);
-    }
     const ready: ReadyInfo = { pid: process.pid, dir, control: p.control, sshConfig: p.sshConfig, inventory: p.inventory, machines: ports, startedAt: new Date().toISOString() };
     writeRunMarkers(dir, ready);
     return { dir, world: w, ports, ready, stop };
@@ -223,18 +208,4 @@ export async function startLab(opts: StartLabOptions): Promise<RunningLab> {
     await stop();
     throw e;
   }
-}
-
-/** Accept `{afterMs|after|at, name|fault, machine, arg}` rows from the scenario loader. */
-function normalizeScheduled(rows: unknown[]): ScheduledFault[] {
-  const out: ScheduledFault[] = [];
-  for (const r of rows) {
-    const o = (r ?? {}) as AnyModule;
-    const afterMs = Number(o.afterMs ?? o.after ?? o.at ?? 0);
-    const name = String(o.name ?? o.fault ?? '');
-    const machine = String(o.machine ?? '');
-    if (!name || !machine || !Number.isFinite(afterMs)) continue;
-    out.push({ afterMs, name, machine, ...(o.arg !== undefined ? { arg: String(o.arg) } : {}) });
-  }
-  return out;
 }

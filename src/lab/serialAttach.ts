@@ -159,24 +159,29 @@ async function handleLine(l: SerialLine, m: LabMachine, world: LabWorld, runLine
       const ac = new AbortController();
       l.running = ac;
       let status = 1;
+      let midLine = false;
+      const print = (t: string) => {
+        if (t) midLine = !t.endsWith('\n');
+        emit(l, m, t);
+      };
       try {
         status = await runLine(cmd, {
           machine: m,
           world,
           stdin: '',
-          out: (t) => emit(l, m, t),
-          err: (t) => emit(l, m, t),
+          out: print,
+          err: print,
           signal: ac.signal,
           env: l.env,
         });
       } catch (e) {
-        if (!ac.signal.aborted) emit(l, m, `-bash: ${(e as Error).message}\n`);
+        if (!ac.signal.aborted) print(`-bash: ${(e as Error).message}\n`);
         status = 130;
       }
       if (l.running !== ac) return; // reset while running (power cycle)
       l.running = undefined;
       l.lastStatus = status;
-      if (l.pending) emit(l, m, '\n');
+      if (midLine) emit(l, m, '\n');
       emit(l, m, shellPrompt(m));
       return;
     }

@@ -5,6 +5,7 @@ import type { CliContext } from '../context.js';
 import { UserError } from '../errors.js';
 import { defaultLabDir } from '../../app/paths.js';
 import { LabAlreadyRunningError, startLab } from '../../lab/run.js';
+import { ScenarioError } from '../../lab/scenario.js';
 
 export async function run(ctx: CliContext): Promise<number> {
   const dir = resolve(typeof ctx.flags.dir === 'string' && ctx.flags.dir ? ctx.flags.dir : defaultLabDir());
@@ -24,6 +25,10 @@ export async function run(ctx: CliContext): Promise<number> {
     lab = await startLab({ dir, scenario, speed, log });
   } catch (e) {
     if (e instanceof LabAlreadyRunningError) throw new UserError(e.message);
+    if (e instanceof ScenarioError) {
+      const more = e.problems.length > 5 ? `\n(${e.problems.length - 5} more problems)` : '';
+      throw new UserError(e.problems.slice(0, 5).join('\n') + more);
+    }
     throw e;
   }
   const names = Object.keys(lab.ports);
