@@ -43,6 +43,8 @@ export interface LoadOptions {
   bmcPassword?: string;
   /** Fire scheduled faults from a world ticker (default true). */
   scheduleFaults?: boolean;
+  /** Run the world's own keepalived election ticker (vrrp.ts); false when another module elects VRRP masters. Default true. */
+  vrrp?: boolean;
   /** Told each time a scheduled fault fires. */
   onFault?: (f: ScheduledFault) => void;
 }
@@ -147,7 +149,8 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
   if (problems.length > 0) throw new ScenarioError(problems);
 
   vrrpTicker(world);
-  world.tickers.push(powerTicker, vrrpTicker, recoveryTicker);
+  world.tickers.push(powerTicker, recoveryTicker);
+  if (opts.vrrp !== false) world.tickers.push(vrrpTicker);
   if (opts.scheduleFaults !== false && scheduledFaults.length > 0) {
     world.tickers.push((w) => {
       for (const f of scheduledFaults) {
