@@ -6,7 +6,7 @@
  */
 import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
-import { rmSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 import { timingSafeEqual } from 'node:crypto';
 import type { LabWorld } from './world.js';
 import type { RunLine } from './runLine.js';
@@ -72,6 +72,7 @@ export class ControlServer {
       this.server.once('error', reject);
       this.server.listen(this.path, () => {
         this.server.off('error', reject);
+        chmodSync(this.path, 0o600);
         resolve();
       });
     });

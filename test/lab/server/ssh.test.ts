@@ -89,6 +89,12 @@ describe.skipIf(!hasSsh)('lab SSH servers (skipped: no ssh binary)', () => {
     expect(r.stderr).toContain('Permission denied (publickey)');
   });
 
+  it('answers OpenSSH keepalives during a long command', async () => {
+    const r = await ssh(['-o', 'ServerAliveInterval=1', '-o', 'ServerAliveCountMax=1', 'ella', 'sleep', '3']);
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
+  });
+
   it('works as an interactive shell with -tt', async () => {
     const r = await ssh(['-tt', 'ella'], { input: 'hostname\nexit 3\n' });
     expect(r.stdout).toContain('root@ella:~# ');
