@@ -286,6 +286,26 @@ export async function execute(x: ExecuteInput): Promise<RunStatus> {
     const started = now();
     emit({ t: 'step-start', at: started, step: step.id, target: 'hands', attempt: 1, kind: 'manual' });
     let problem: string | undefined;
+    if (step.hands && deps.hands) {
+      // the lab's people do the physical action; what they report answers the step's questions
+      const report = await deps.hands(step.hands).catch((e: Error) => `error: ${e.message}`);
+      emit({ t: 'note', at: now(), text: `lab hands: ${step.hands} → ${report.trim().split('\n').join(' / ')}` });
+      const answers: Record<string, string> = {};
+      for (const k of Object.keys(step.ask ?? {})) {
+        const m = new RegExp(`^\\s*${k}\\s*[:=]\\s*(\\S+)`, 'im').exec(report);
+        if (m) answers[k] = m[1];
+      }
+      problem = validateAnswers(step, answers);
+      if (!problem) {
+        for (const [k, v] of Object.entries(answers)) {
+          values[k] = v;
+          emit({ t: 'answer', at: now(), step: step.id, name: k, value: v });
+        }
+        emit({ t: 'manual', at: now(), step: step.id, checked: step.checklist ?? [] });
+        emit({ t: 'step-end', at: now(), step: step.id, target: 'hands', status: 'ok', durationMs: now() - started });
+        return { status: 'ok' };
+      }
+    }
     for (let tries = 0; tries < 20; tries++) {
       const r = await prompter.manual(step, problem);
       if (r === 'abort') {

@@ -118,7 +118,7 @@ function semanticProblems(rb: Runbook, doc: Document, lc: LineCounter, file: str
       [['on'], s.on, false], [['when'], s.when, true], [['run'], s.run, true], [['rollback'], s.rollback, true],
       [['verify', 'pre'], s.verify?.pre, true], [['verify', 'post'], s.verify?.post, true],
       [['wait', 'until'], s.wait?.until, true], [['wait', 'status'], s.wait?.status, true],
-      [['manual'], s.manual, false], [['title'], s.title, false], [['console', 'send'], s.console?.send, false],
+      [['manual'], s.manual, false], [['hands'], s.hands, false], [['title'], s.title, false], [['console', 'send'], s.console?.send, false],
       [['console', 'expect'], s.console?.expect, false],
     ];
     for (const [sub, value, shell] of fields) {

@@ -33,6 +33,8 @@ export interface PlanStep {
   console?: { expect?: string; expectAny?: Record<string, string>; send?: string; timeoutMs?: number };
   manual?: string;
   checklist?: string[];
+  /** Lab action standing for the physical one. */
+  hands?: string;
   ask?: Record<string, { pattern?: string; doc?: string; equals?: string }>;
   wait?: { everyMs: number; timeoutMs: number; progress?: string };
   destructive: boolean;
@@ -106,6 +108,7 @@ export function planStep(st: Step, index: number, values: Record<string, Value>,
     console: st.console ? { expect: st.console.expect, expectAny: st.console.expect_any, send: st.console.send ? render(st.console.send, values, 'text') : undefined, timeoutMs: st.console.timeout ? parseDuration(st.console.timeout) : undefined } : undefined,
     manual: st.manual !== undefined ? render(st.manual, values, 'text') : undefined,
     checklist: st.checklist?.map((c) => render(c, values, 'text')),
+    hands: st.hands !== undefined ? render(st.hands, values, 'text') : undefined,
     ask: st.ask,
     wait: st.wait ? { everyMs: parseDuration(st.wait.every ?? '10s')!, timeoutMs: parseDuration(st.wait.timeout)!, progress: st.wait.progress } : undefined,
     destructive: !!st.destructive,

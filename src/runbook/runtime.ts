@@ -11,6 +11,8 @@ export interface RunDeps {
   script?(file: string, env: Record<string, string>, opts?: ExecOptions): Promise<ExecResult>;
   /** The key the machine presents now (after a reinstall), and a way to trust it. */
   hostKey?(target: string): Promise<{ fingerprint: string; trust(): Promise<void> }>;
+  /** The lab's hands (`swap-disk fey sdb`): returns what they report, e.g. `serial: WD-…`. Only on a lab with --lab-hands. */
+  hands?(action: string): Promise<string>;
   now(): number;
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }

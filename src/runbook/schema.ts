@@ -62,6 +62,8 @@ export const StepSchema = z
     console: ConsoleSchema.optional(),
     manual: z.string().optional(),
     checklist: z.array(z.string()).optional(),
+    /** The lab's equivalent of the physical action (`swap-disk {{host}} {{disk}}`), done by `--lab-hands`. */
+    hands: z.string().optional(),
     ask: AskSchema.optional(),
     wait: WaitSchema.optional(),
     script: z.string().optional(),
@@ -84,7 +86,7 @@ export const StepSchema = z
     if (kinds.length === 0 && !s.accept_new_host_key) ctx.addIssue({ code: 'custom', message: 'a step needs one of: run, ipmi, console, manual, wait, script', path: [] });
     if (kinds.length > 1) ctx.addIssue({ code: 'custom', message: `a step has one kind, not ${kinds.join(' and ')}`, path: [kinds[1]] });
     if ((s.run || s.ipmi || s.console || s.wait) && !s.on) ctx.addIssue({ code: 'custom', message: `a ${kinds[0]} step needs on: (which machine)`, path: [] });
-    if ((s.checklist || s.ask) && !s.manual) ctx.addIssue({ code: 'custom', message: 'checklist and ask belong to a manual step', path: [s.checklist ? 'checklist' : 'ask'] });
+    if ((s.checklist || s.ask || s.hands) && !s.manual) ctx.addIssue({ code: 'custom', message: 'checklist, ask and hands belong to a manual step', path: [s.checklist ? 'checklist' : s.ask ? 'ask' : 'hands'] });
     if (s.parallel && !s.run) ctx.addIssue({ code: 'custom', message: 'parallel applies to run steps', path: ['parallel'] });
   });
 export type Step = z.infer<typeof StepSchema>;

@@ -7,8 +7,9 @@ import { pve } from './pve/index.js';
 import { services } from './services.js';
 import { net } from './net.js';
 import { mysql } from './mysql.js';
+import { apc } from './apc.js';
 
-export const MODULES: LabModule[] = [basic, storage, pve, services, net, mysql];
+export const MODULES: LabModule[] = [basic, storage, pve, services, net, mysql, apc];
 
 export const COMMANDS: Record<string, LabCommand> = Object.assign({}, ...MODULES.map((m) => m.commands));
 export const DYNAMIC_FILES: Record<string, DynamicFile> = Object.assign({}, ...MODULES.map((m) => m.files ?? {}));
