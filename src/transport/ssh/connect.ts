@@ -5,7 +5,10 @@
  */
 import { existsSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
-import { Client, type AuthenticationType, type ConnectConfig } from 'ssh2';
+import ssh2, { type AuthenticationType, type Client as ClientT, type ConnectConfig } from 'ssh2';
+
+const { Client } = ssh2;
+type Client = ClientT;
 import type { SshEndpoint } from '../../model/fleet.js';
 import { TransportError, type TransportErrorKind } from '../types.js';
 import type { HostKeyPolicy, HostKeyVerdict } from './hostKeyPolicy.js';

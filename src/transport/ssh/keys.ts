@@ -6,7 +6,9 @@
 import { existsSync, promises as fs } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { utils, type ParsedKey } from 'ssh2';
+import ssh2, { type ParsedKey } from 'ssh2';
+
+const { utils } = ssh2;
 
 export interface LoadedIdentity {
   file: string;

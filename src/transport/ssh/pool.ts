@@ -46,12 +46,13 @@ export interface SshPoolOptions {
   /** Concurrent sessions per connection (OpenSSH MaxSessions defaults to 10; one is kept for cancels). Default 9. */
   maxSessionsPerConnection?: number;
   /**
-   * How a cancel (timeout/abort) stops the remote command. 'marker' (default): a command run with
-   * `timeoutMs` or `signal` gets a POSIX prefix line reporting its pid, and a cancel kills its process
-   * group over a second channel (works for root, whom OpenSSH refuses `signal` requests). 'signal':
-   * only the SSH signal request (for non-POSIX remote shells, e.g. a switch CLI or a fake host).
+   * How a cancel (timeout/abort) stops the remote command. Always: the SSH `signal` request (TERM,
+   * then KILL). 'marker': also, a command run with `timeoutMs` or `signal` gets a POSIX prefix line
+   * reporting its pid, and a cancel kills its process group over a second channel (needed for root,
+   * whom OpenSSH refuses `signal` requests). 'auto' (default): 'marker' when logged in as root on an
+   * OpenSSH server, else 'signal' (non-POSIX shells such as a switch CLI, or the lab's fake hosts).
    */
-  killVia?: 'marker' | 'signal';
+  killVia?: 'auto' | 'marker' | 'signal';
   /** User for `host:port` jump specs without `user@`. Default: the local user name. */
   localUser?: string;
 }
@@ -127,7 +128,7 @@ export class SshPool {
       agent: opts.agent ?? process.env.SSH_AUTH_SOCK,
       reconnect: { tries: 4, baseMs: 500, capMs: 4_000, ...opts.reconnect },
       maxSessionsPerConnection: opts.maxSessionsPerConnection ?? 9,
-      killVia: opts.killVia ?? 'marker',
+      killVia: opts.killVia ?? 'auto',
       localUser: opts.localUser ?? safeUserName(),
     };
   }
@@ -170,7 +171,7 @@ export class SshPool {
         try {
           if (ac.signal.aborted) return cancelled();
           const cancellable = opts.signal !== undefined || opts.timeoutMs !== undefined;
-          const killVia = cancellable ? this.o.killVia : 'signal';
+          const killVia = cancellable ? this.killViaFor(client, conn.hop.endpoint) : 'signal';
           return await execOnClient(client, target.name, command, opts, { signal: ac.signal, reason: () => reason }, started, killVia);
         } catch (e) {
           if (!isChannelOpenError(e)) throw e;
@@ -255,6 +256,12 @@ export class SshPool {
       hosts.push(h);
     }
     return { connections, connects, hosts };
+  }
+
+  private killViaFor(client: Client, ep: SshEndpoint): 'marker' | 'signal' {
+    if (this.o.killVia !== 'auto') return this.o.killVia;
+    const software = (client as unknown as { _remoteVer?: string })._remoteVer ?? '';
+    return ep.user === 'root' && /^OpenSSH/i.test(software) ? 'marker' : 'signal';
   }
 
   // --- chains -----------------------------------------------------------------------------

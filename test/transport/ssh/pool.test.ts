@@ -121,6 +121,23 @@ describe.skipIf(skip)(`ssh pool against a real sshd ${skip ?? ''}`, () => {
     expect(pool.stats().hosts[0].connects).toBe(2);
   });
 
+  it('keepalive notices a server that stopped answering, and the next exec reconnects', async () => {
+    const pool = newPool({ keepaliveMs: 300 });
+    await pool.exec(ella(), 'true');
+    const serving = descendants(peer.pid()!);
+    for (const pid of serving) process.kill(pid, 'SIGSTOP');
+    try {
+      const t0 = Date.now();
+      while (pool.stats().connections > 0 && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 50));
+      expect(pool.stats().connections).toBe(0);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(600);
+      expect(pool.stats().hosts[0].lastError).toMatch(/keepalive/i);
+    } finally {
+      for (const pid of serving) process.kill(pid, 'SIGKILL');
+    }
+    expect((await pool.exec(ella(), 'echo again')).stdout).toBe('again\n');
+  });
+
   it('a first connect to a closed port fails at once as unreachable, naming the machine and address', async () => {
     const port = await freePort();
     const pool = newPool();
