@@ -11,6 +11,7 @@ import { ControlServer } from './control.js';
 import { MachineServer } from './server.js';
 import { parseOneKey, validPrivateKey } from './keys.js';
 import { loadScenario } from './scenario.js';
+import { installTickers } from './commands/index.js';
 import { runCommandLine } from './shell/interpreter.js';
 import { FAULTS, injectFault } from './faults.js';
 import { bmcRequest } from './bmc.js';
@@ -135,9 +136,13 @@ export async function startLab(opts: StartLabOptions): Promise<RunningLab> {
       speed: opts.speed,
       hostKeys: savedHostKeys(dir),
       bmcPassword: savedBmcPassword(dir),
+      // keepalived's election lives in the services module (3 × advert_int failover, nopreempt, health checks)
+      vrrp: false,
       onFault: (f) => log(`scheduled fault ${f.fault}${f.machine ? ` on ${f.machine}` : ''}: ${f.error ?? f.result ?? 'injected'}`),
     });
     world = s.world;
+    // resync/resilver completion, replication, HA recovery, keepalived, boot-time services
+    installTickers(world);
     inventory ??= s.inventory;
   } else if (opts.speed !== undefined) world.clock.speed = opts.speed;
   const w = world;

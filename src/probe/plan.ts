@@ -27,7 +27,8 @@ export const isDirectorRole = (m: Machine) => has(m, 'director', 'lvs', 'loadbal
 const isAppliance = (m: Machine) => has(m, 'switch', 'pdu', 'power-strip', 'console-server');
 
 export function sectionsFor(m: Machine): Section[] {
-  if (isAppliance(m)) return [];
+  // Switches and power strips run their own CLI: any answer over SSH proves they are alive.
+  if (isAppliance(m)) return [{ key: 'alive', command: has(m, 'pdu', 'power-strip') ? 'olStatus all' : 'true', apply: () => undefined }];
   const s: Section[] = [
     { key: 'loadavg', command: 'cat /proc/loadavg', apply: (p, out) => (p.load = parseLoadavg(out)) },
     { key: 'uptime', command: 'cat /proc/uptime', apply: (p, out) => (p.uptimeSec = parseProcUptime(out)) },

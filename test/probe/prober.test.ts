@@ -26,7 +26,7 @@ describe('probe plan', () => {
     const pve = sectionsFor(m('pve1', ['proxmox'])).map((s) => s.key);
     expect(pve).toEqual(expect.arrayContaining(['zpool', 'pvesh', 'ha']));
     expect(pve).not.toContain('mdstat');
-    expect(sectionsFor(m('ada', ['switch']))).toEqual([]);
+    expect(sectionsFor(m('ada', ['switch'])).map((x) => x.key)).toEqual(['alive']);
     const script = buildScript(sectionsFor(m('x', ['web'], { services: ['apache2'] })));
     expect(script).toContain("systemctl is-active apache2 2>&1");
   });

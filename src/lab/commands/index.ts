@@ -8,8 +8,9 @@ import { services } from './services.js';
 import { net } from './net.js';
 import { mysql } from './mysql.js';
 import { apc } from './apc.js';
+import { powerCmds } from './power.js';
 
-export const MODULES: LabModule[] = [basic, storage, pve, services, net, mysql, apc];
+export const MODULES: LabModule[] = [basic, storage, pve, services, net, mysql, apc, powerCmds];
 
 export const COMMANDS: Record<string, LabCommand> = Object.assign({}, ...MODULES.map((m) => m.commands));
 export const DYNAMIC_FILES: Record<string, DynamicFile> = Object.assign({}, ...MODULES.map((m) => m.files ?? {}));
