@@ -46,7 +46,13 @@ export function App({ controller }: { controller: Controller }) {
   const guests = useMemo(() => liveGuests(s.fleet, s.probes), [s.fleet, s.probes]);
   const palette = useMemo(() => buildPalette(s.fleet, guests, s.readOnly), [s.fleet, guests, s.readOnly]);
   const bodyH = Math.max(4, height - 3);
-  useInput((input, key) => handleKey(controller, palette, input, key, Math.max(1, bodyH - 3)));
+  useInput((input, key) => {
+    const page = Math.max(1, bodyH - 3);
+    // Typed-ahead or pasted text arrives as one chunk: feed it key by key.
+    if (input.length > 1 && !key.ctrl && !key.meta && !key.escape) {
+      for (const ch of input) handleKey(controller, palette, ch, { ...key, return: ch === '\r', tab: ch === '\t' }, page);
+    } else handleKey(controller, palette, input, key, page);
+  });
   const props = { s, theme, width, height: bodyH, now, refreshMs: controller.refreshMs };
   const extra = ExtraViews[s.view] as ((p: ExtraViewProps) => React.ReactElement) | undefined;
   return (

@@ -41,6 +41,15 @@ describe('TUI components', () => {
     expect(h.frame()).toContain('ella — web');
   });
 
+  it('takes typed-ahead keys arriving in one chunk', async () => {
+    h = harness();
+    await tick();
+    await h.type(':ella');
+    await h.type(ENTER);
+    expect(h.store.getState().selected).toBe('ella');
+    expect(h.store.getState().view).toBe('machine');
+  });
+
   it('filters the machines table with / and goes back with Esc', async () => {
     h = harness();
     await h.type('2', '/', 'p', 'v', 'e');

@@ -1,0 +1,129 @@
+/**
+ * A console session: the store, the probe loop and the actions the UI asks for. Long work lives
+ * here, never in a React component. One dead host never blocks a round: each has a deadline.
+ */
+import type { Fleet } from '../model/fleet.js';
+import { createStore, type Store } from './store.js';
+import { initialState, reduce, type Action, type AppState } from './state.js';
+import type { Controller, PowerAction } from './controller.js';
+import type { Reach } from './reach.js';
+import { probeFleet } from '../probe/prober.js';
+import type { MachineProbe } from '../probe/types.js';
+
+export interface SessionOptions {
+  fleet: Fleet;
+  reach: Reach;
+  readOnly?: boolean;
+  lab?: boolean;
+  ascii?: boolean;
+  refreshMs: number;
+  probeTimeoutMs?: number;
+  /** Hand the terminal to a shell or console; resolves with a notice line. */
+  openSession?(machine: string, kind: 'shell' | 'console'): Promise<string>;
+  onQuit(): void;
+  now?(): number;
+}
+
+export class Session implements Controller {
+  readonly store: Store<AppState, Action>;
+  readonly refreshMs: number;
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private again = false;
+  private stopped = false;
+
+  constructor(private readonly o: SessionOptions) {
+    this.store = createStore(reduce, initialState(o.fleet, { readOnly: o.readOnly, lab: o.lab, ascii: o.ascii }));
+    this.refreshMs = o.refreshMs;
+  }
+
+  private now(): number {
+    return this.o.now?.() ?? Date.now();
+  }
+
+  private notice(level: 'info' | 'warn' | 'error', text: string): void {
+    this.store.dispatch({ type: 'notice', level, text, at: this.now() });
+  }
+
+  start(): void {
+    this.refresh();
+    this.timer = setInterval(() => this.refresh(), this.refreshMs);
+    this.timer.unref?.();
+  }
+
+  /** Start a round now, or once the running one ends. Results arrive machine by machine, batched. */
+  refresh(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.store.dispatch({ type: 'refreshing', on: true });
+    let pending: MachineProbe[] = [];
+    let flush: NodeJS.Timeout | undefined;
+    const push = () => {
+      flush = undefined;
+      if (!pending.length || this.stopped) return;
+      this.store.dispatch({ type: 'probes', probes: pending, at: this.now() });
+      pending = [];
+    };
+    this.running = probeFleet(this.o.fleet.machines, this.o.reach.probeDeps(), {
+      timeoutMs: this.o.probeTimeoutMs ?? Math.min(10_000, this.refreshMs),
+      concurrency: 64,
+      onResult: (p) => {
+        pending.push(p);
+        flush ??= setTimeout(push, 50);
+      },
+    })
+      .catch((e: Error) => this.notice('error', `probe round failed: ${e.message.split('\n')[0]}`))
+      .then(() => {
+        if (flush) clearTimeout(flush);
+        push();
+        this.store.dispatch({ type: 'refreshing', on: false });
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.refresh();
+        }
+      });
+  }
+
+  power(machine: string, action: PowerAction): void {
+    if (this.store.getState().readOnly) return this.notice('warn', 'read-only: power actions are disabled');
+    this.notice('info', `${machine}: power ${action}…`);
+    this.o.reach
+      .power(machine, action)
+      .then((out) => {
+        this.notice('info', `${machine}: power ${action}: ${out.trim().split('\n')[0] || 'done'}`);
+        this.refresh();
+      })
+      .catch((e: Error) => this.notice('error', e.message.split('\n')[0]));
+  }
+
+  openShell(machine: string): void {
+    this.open(machine, 'shell');
+  }
+
+  openConsole(machine: string): void {
+    this.open(machine, 'console');
+  }
+
+  private open(machine: string, kind: 'shell' | 'console'): void {
+    if (this.store.getState().readOnly) return this.notice('warn', `read-only: no ${kind}`);
+    if (!this.o.openSession) return this.notice('warn', `${kind}: not available here`);
+    this.o
+      .openSession(machine, kind)
+      .then((line) => this.notice('info', line))
+      .catch((e: Error) => this.notice('error', e.message.split('\n')[0]));
+  }
+
+  quit(): void {
+    this.stop();
+    this.o.onQuit();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+  }
+}
