@@ -63,14 +63,18 @@ export function isBmcError(e: unknown): e is BmcError {
 export type OpName = string;
 
 const SESSION_RE = /Unable to establish IPMI v2 \/ RMCP\+ session/;
-const PRIV_RE = /Insufficient privilege level/i;
+/** `… failed: Insufficient privilege level` (not -v's discovery chatter `Invalid completion code received: …`). */
+function privilegeRefused(stderr: string): boolean {
+  return stderr.split(/\r?\n/).some((l) => /Insufficient privilege level/i.test(l) && !/^\s*Invalid completion code received/i.test(l));
+}
+const NOISE = [/^Get HPM\.x Capabilities/, /^Loading IANA PEN Registry/, /^Running Get /, /^Discovered IPMB address/, /^Invalid completion code received/];
 
 /** The first informative stderr line (ipmitool's HPM.x chatter and -v banners skipped). */
 export function firstErrorLine(stderr: string): string {
   const lines = stderr
     .split(/\r?\n/)
     .map((l) => l.trim())
-    .filter((l) => l && !/^Get HPM\.x Capabilities/.test(l) && !/^Loading IANA PEN Registry/.test(l) && !/^Running Get /.test(l));
+    .filter((l) => l && !NOISE.some((re) => re.test(l)));
   return lines.find((l) => /error|fail|invalid|unable|insufficient|not /i.test(l)) ?? lines[0] ?? '';
 }
 
@@ -89,7 +93,7 @@ export function classifyIpmitool(
     return err('timeout', `BMC not answering (timeout${s})`);
   }
   const stderr = r.stderr;
-  if (PRIV_RE.test(stderr)) {
+  if (privilegeRefused(stderr)) {
     return err('privilege', `insufficient privilege for ${ctx.op} (user ${ctx.user} needs OPERATOR or ADMINISTRATOR)`);
   }
   if (SESSION_RE.test(stderr)) {

@@ -56,7 +56,7 @@ export async function runIpmitool(inv: IpmitoolInvocation, command: string[], op
   const durationMs = Date.now() - started;
   const stdout = typeof r.stdout === 'string' ? r.stdout : '';
   const stderr = typeof r.stderr === 'string' ? r.stderr : '';
-  if (r.code === 'ENOENT' || (r.failed && r.exitCode === undefined && /ENOENT/.test(r.message))) {
+  if (r.code === 'ENOENT' || (r.failed && r.exitCode === undefined && /ENOENT/.test(r.message ?? ''))) {
     throw new BmcError('missing-tool', inv.machine, inv.label, `${inv.bin} is not installed (apt-get install ipmitool)`);
   }
   if (r.isCanceled) throw new BmcError('failed', inv.machine, inv.label, `${op} cancelled`);
