@@ -102,6 +102,8 @@ export interface HandOffResult {
   /** With 'closed': the exit status when the remote reported one. */
   code?: number | null;
   signal?: string;
+  /** The last non-empty line the remote printed (escape sequences removed), to explain a session that ended at once. */
+  lastLine?: string;
 }
 
 const ENTER_ALT = '\x1b[?1049h';
@@ -113,6 +115,13 @@ const RESET_MODES = '\x1b[0m\x1b[?25h\x1b[?1l\x1b>\x1b[?2004l\x1b[?1000l\x1b[?10
 export function terminalSize(out: HandOffOutput): { cols: number; rows: number } {
   const ok = (n: number | undefined, d: number): number => (typeof n === 'number' && Number.isFinite(n) && n > 0 ? Math.floor(n) : d);
   return { cols: ok(out.columns, 80), rows: ok(out.rows, 24) };
+}
+
+/** The last non-empty line of terminal output, without escape sequences or control characters. Pure. */
+export function lastLineOf(text: string): string | undefined {
+  const plain = text.replace(/\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g, '').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '');
+  const lines = plain.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.at(-1)?.slice(0, 200);
 }
 
 export async function handOff(o: HandOffOptions): Promise<HandOffResult> {
@@ -129,7 +138,9 @@ export async function handOff(o: HandOffOptions): Promise<HandOffResult> {
     settled = true;
     finish(r);
   };
+  let tail = '';
   const show = (d: string): void => {
+    tail = (tail + d).slice(-2048);
     o.recorder?.output(d);
     stdout.write(d);
   };
@@ -186,6 +197,8 @@ export async function handOff(o: HandOffOptions): Promise<HandOffResult> {
     state = 'live';
     if (early.length) show(early.splice(0).join(''));
     result = await done;
+    const last = lastLineOf(tail);
+    if (last) result = { ...result, lastLine: last };
   } finally {
     state = 'done';
     stdin.removeListener('data', onInput);
@@ -276,9 +289,10 @@ export async function openSession(reach: Reach, machine: string, kind: SessionKi
       r.reason === 'escape'
         ? `left the ${kind} on ${machine}`
         : `${kind} on ${machine} closed${typeof r.code === 'number' ? ` (exit ${r.code})` : r.signal ? ` (signal ${r.signal})` : ''}`;
+    const why = r.reason === 'closed' && r.code !== 0 && r.lastLine ? `: ${r.lastLine}` : '';
     const problem = rec?.error ?? recProblem;
-    if (rec && !rec.error) return `${how}, recorded in ${tilde(rec.file)}`;
-    return `${how}; ${problem ?? 'not recorded'}`;
+    if (rec && !rec.error) return `${how}${why}, recorded in ${tilde(rec.file)}`;
+    return `${how}${why}; ${problem ?? 'not recorded'}`;
   } catch (e) {
     const msg = firstLine(e).replace(new RegExp(`^${machine.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `), '');
     return opened ? `${kind} on ${machine} failed: ${msg}` : `cannot open a ${kind} on ${machine}: ${msg}`;

@@ -6,7 +6,7 @@ import { handOff, openSession } from '../../../src/app/handoff.js';
 import { AsciicastRecorder, recordingFile } from '../../../src/app/recorder.js';
 import { listRecordings } from '../../../src/app/recordings.js';
 import type { Reach } from '../../../src/app/reach.js';
-import { TransportError } from '../../../src/transport/types.js';
+import { TransportError, type PtySession } from '../../../src/transport/types.js';
 import { FakePty } from './fakePty.js';
 import { FakeStdin, FakeStdout, waitFor } from './streams.js';
 import { readCast } from './castFile.js';
@@ -60,7 +60,7 @@ describe('handOff', () => {
 
     await t.stdin.type('~.');
     const r = await done;
-    expect(r).toEqual({ reason: 'escape' });
+    expect(r).toEqual({ reason: 'escape', lastLine: 'root@ella:~#' });
     expect(t.pty().received).toBe('hostname\r'); // the escape keys never reach the remote
     expect(t.pty().closedBy).toBe('client');
     expect(t.calls).toEqual(['open', 'suspend', 'resume']);
@@ -82,7 +82,7 @@ describe('handOff', () => {
     const done = handOff(t.base);
     await waitFor(() => t.stdout.text.includes('# '), 'the prompt');
     await t.stdin.type('exit 3\r');
-    expect(await done).toEqual({ reason: 'closed', code: 3 });
+    expect(await done).toEqual({ reason: 'closed', code: 3, lastLine: 'logout' });
     expect(t.pty().closedBy).toBe('remote');
     expect(t.stdout.text).toContain('logout\r\n');
     expect(t.calls.at(-1)).toBe('resume');
@@ -94,7 +94,7 @@ describe('handOff', () => {
     const done = handOff(t.base);
     await waitFor(() => t.stdout.text.includes('# '), 'the prompt');
     await t.stdin.type('echo a~.b\x1d');
-    expect(await done).toEqual({ reason: 'escape' });
+    expect(await done).toMatchObject({ reason: 'escape' });
     expect(t.pty().received).toBe('echo a~.b');
   });
 
@@ -134,7 +134,7 @@ describe('handOff', () => {
     const done = handOff({ ...t.base, screen: 'clear' });
     await waitFor(() => t.stdout.text.includes('# '), 'the prompt');
     await t.stdin.type('~.');
-    expect(await done).toEqual({ reason: 'escape' });
+    expect(await done).toMatchObject({ reason: 'escape' });
     expect(t.stdin.rawCalls).toEqual([]);
     expect(t.stdout.text).not.toContain('1049');
     expect(t.stdout.text.endsWith('\x1b[H\x1b[2J')).toBe(true);
@@ -155,7 +155,7 @@ describe('handOff', () => {
     const done = handOff(t.base);
     await waitFor(() => t.stdout.text.includes('# '), 'the prompt');
     t.stdin.end();
-    expect(await done).toEqual({ reason: 'escape' });
+    expect(await done).toMatchObject({ reason: 'escape' });
     await waitFor(() => t.pty().isClosed, 'the session to close');
   });
 });
@@ -208,6 +208,24 @@ describe('openSession', () => {
     const notice = await p;
     expect(opened).toEqual(['console fey 120x40']);
     expect(notice).toMatch(/^left the console on fey, recorded in .*-fey-console\.cast$/);
+  });
+
+  it('a session that ends at once explains why in the notice', async () => {
+    const busy: PtySession = {
+      write() {},
+      resize() {},
+      onData(cb) {
+        setTimeout(() => cb('\x1b[1mconsole: elsa: line busy (attached by yann@laptop)\x1b[0m\r\n'), 1);
+      },
+      onClose(cb) {
+        setTimeout(() => cb({ code: 1 }), 10);
+      },
+      close() {},
+    };
+    const reach = { console: async () => busy } as unknown as Reach;
+    const stdout = new FakeStdout();
+    const notice = await openSession(reach, 'elsa', 'console', { stdin: new FakeStdin(), stdout, onSuspend() {}, onResume() {}, recordingsDir: dir, operator: 'o' });
+    expect(notice).toMatch(/^console on elsa closed \(exit 1\): console: elsa: line busy \(attached by yann@laptop\), recorded in \S+-elsa-console\.cast$/);
   });
 
   it('a connection error is one line, nothing suspended, nothing recorded', async () => {
