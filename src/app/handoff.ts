@@ -7,6 +7,8 @@
  * session *before* calling onSuspend (so a host-key question or a connect error still shows in the
  * TUI), and calls onResume after the terminal is restored, also when the session failed mid-way.
  * handOff never unrefs stdin and leaves it paused; it never closes the recorder.
+ * Note: unmounting resolves the Ink instance's `waitUntilExit()`: a caller that ends the program
+ * when it resolves must not treat an unmount for a hand-off as a quit.
  */
 import { homedir } from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
