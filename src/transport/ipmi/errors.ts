@@ -55,6 +55,8 @@ export class BmcError extends TransportError {
   }
 }
 
+export const SOL_BUSY = 'SOL console already active on another session (close it there, or deactivate it and retry)';
+
 export function isBmcError(e: unknown): e is BmcError {
   return e instanceof BmcError;
 }
@@ -109,7 +111,7 @@ export function classifyIpmitool(
     return err('auth', 'wrong BMC user or password, or no BMC answering (Unable to establish IPMI v2 / RMCP+ session)');
   }
   if (/SOL payload already active on another session/i.test(stderr)) {
-    return err('busy', 'SOL console already active on another session (close it there, or deactivate it: baie can run `sol deactivate`)');
+    return err('busy', SOL_BUSY);
   }
   if (/Unable to read password from environment/i.test(stderr)) return err('secret', 'ipmitool found no password in its environment');
   if (r.exitCode === 0) return undefined;

@@ -54,6 +54,7 @@ export class LabBmcDriver implements BmcDriver {
 
   /** A lab refusal, read as ipmitool's stderr would be. */
   private refusal(error: string, op: string): BmcError {
+    if (/SOL payload already active/i.test(error)) return this.err('busy', 'SOL console already active on another session (close it there first: the lab frees it when that session ends)');
     return (
       classifyIpmitool({ exitCode: 1, stderr: error }, { machine: this.machine, label: this.label, user: this.bmc.user, op }) ??
       this.err('failed', `${op} failed: ${error}`)

@@ -12,7 +12,7 @@ import { quote } from 'shell-quote';
 import type { PtySession } from '../types.js';
 import { ConsoleSession } from './consoleSession.js';
 import type { CloseInfo } from './consoleSession.js';
-import { BmcError, classifyIpmitool } from './errors.js';
+import { BmcError, SOL_BUSY, classifyIpmitool } from './errors.js';
 import type { IpmitoolInvocation } from './ipmitool.js';
 
 export const SCRIPT_BIN = 'script';
@@ -77,7 +77,7 @@ export function openIpmitoolSol(inv: IpmitoolInvocation, opts: IpmitoolSolOption
       }
       pre += text;
       if (BUSY.test(pre)) {
-        fail(new BmcError('busy', machine, label, 'SOL console already active on another session (close it there, or deactivate it and retry)'));
+        fail(new BmcError('busy', machine, label, SOL_BUSY));
         return;
       }
       const m = OPERATIONAL.exec(pre);
