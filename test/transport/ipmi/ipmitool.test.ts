@@ -225,6 +225,18 @@ describe.skipIf(skip)(`ipmitool driver with no BMC ${skip ?? ''}`, () => {
     expect(leaks).toEqual([]);
   });
 
+  it('an AbortSignal cancels a call at once', async () => {
+    const port = await freeUdpPort();
+    const d = bmcDriverFor('eva', { driver: 'ipmitool', address: '127.0.0.1', port, user: 'admin', password: { env: PW_VAR } }, { env: { [PW_VAR]: 'x' } });
+    const ac = new AbortController();
+    const t0 = Date.now();
+    setTimeout(() => ac.abort(), 200);
+    const e = await rejection(d.power('status', ac.signal));
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(e.message).toBe(`eva-bmc 127.0.0.1:${port}: chassis power cancelled`);
+    expect(argvOf('ipmitool').filter((a) => a.includes(`-p ${port}`))).toEqual([]);
+  });
+
   it('a missing ipmitool binary is said plainly', async () => {
     const d = bmcDriverFor('eva', { driver: 'ipmitool', address: '127.0.0.1', port: 1, user: 'admin', password: { env: PW_VAR } }, { env: { [PW_VAR]: 'x' }, ipmitool: '/nonexistent/ipmitool' });
     const e = await rejection(d.power('status'));
