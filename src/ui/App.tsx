@@ -45,7 +45,8 @@ export function App({ controller }: { controller: Controller }) {
   const theme = useMemo(() => makeTheme({ ascii: s.ascii || undefined }), [s.ascii]);
   const guests = useMemo(() => liveGuests(s.fleet, s.probes), [s.fleet, s.probes]);
   const palette = useMemo(() => buildPalette(s.fleet, guests, s.readOnly), [s.fleet, guests, s.readOnly]);
-  const bodyH = Math.max(4, height - 3);
+  // header 1 line, footer 2 lines (notice + key hints), one spare line so the terminal never scrolls
+  const bodyH = Math.max(4, height - 4);
   useInput((input, key) => {
     const page = Math.max(1, bodyH - 3);
     // Typed-ahead or pasted text arrives as one chunk: feed it key by key.
@@ -62,7 +63,7 @@ export function App({ controller }: { controller: Controller }) {
         {s.palette ? (
           <PaletteBox s={s} results={paletteResults(s, palette)} width={width} />
         ) : s.help ? (
-          <HelpBox s={s} width={width} />
+          <HelpBox s={s} width={width} height={bodyH} />
         ) : s.confirm ? (
           <ConfirmBox s={s} width={width} />
         ) : s.quitAsk ? (

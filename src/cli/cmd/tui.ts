@@ -34,8 +34,12 @@ export async function run(ctx: CliContext): Promise<number> {
           app = undefined;
         },
         onResume: () => {
+          // handOff leaves stdin paused; Ink's 'readable' listener never fires on a paused stream
+          process.stdin.resume();
           app = mount();
         },
+        // the console already draws in the alternate screen
+        screen: 'clear',
       });
     },
   });
@@ -54,6 +58,10 @@ export async function run(ctx: CliContext): Promise<number> {
     session.stop();
     await reach.close().catch(() => undefined);
     if (opened.labChild) opened.labChild.kill('SIGTERM');
+    if (process.stdin.isTTY) process.stdin.setRawMode(false);
+    process.stdin.pause();
+    // the journal of any run is already on disk: do not let a stray handle keep a quit console alive
+    setTimeout(() => process.exit(process.exitCode ?? 0), 300);
   }
   return 0;
 }

@@ -18,11 +18,9 @@ export function Footer({ s, width }: { s: AppState; width: number }) {
   const hints = footerHints(s.view, s.readOnly).map((h) => `${h.keys} ${h.label}`).join('  ');
   return (
     <Box width={width} flexDirection="column">
-      {last && Date.now() - last.at < 15_000 && (
-        <Text color={last.level === 'error' ? 'red' : last.level === 'warn' ? 'yellow' : undefined} wrap="truncate">
-          {last.text}
-        </Text>
-      )}
+      <Text color={last?.level === 'error' ? 'red' : last?.level === 'warn' ? 'yellow' : undefined} wrap="truncate">
+        {last && Date.now() - last.at < 15_000 ? last.text : ' '}
+      </Text>
       <Text dimColor wrap="truncate">
         {s.filter ? `filter: ${s.filter}  ` : ''}
         {hints}

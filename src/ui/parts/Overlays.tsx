@@ -25,15 +25,26 @@ export function PaletteBox({ s, results, width }: { s: AppState; results: Palett
   );
 }
 
-export function HelpBox({ s, width }: { s: AppState; width: number }) {
+export function HelpBox({ s, width, height }: { s: AppState; width: number; height: number }) {
+  const rows = helpRows(s.view, s.readOnly);
+  // as many columns as it takes to fit the height
+  const perCol = Math.max(1, height - 4);
+  const cols = Math.ceil(rows.length / perCol);
+  const colW = Math.max(24, Math.floor((width - 2) / cols));
   return (
-    <Box flexDirection="column" borderStyle="single" width={Math.min(width, 64)}>
+    <Box flexDirection="column" borderStyle="single" width={Math.min(width, cols === 1 ? 64 : width)}>
       <Text bold>Keys — {s.view}{s.readOnly ? ' (read-only)' : ''}</Text>
-      {helpRows(s.view, s.readOnly).map((r) => (
-        <Text key={r.keys + r.help} wrap="truncate">
-          {r.keys.padEnd(12)} {r.help}
-        </Text>
-      ))}
+      <Box>
+        {Array.from({ length: cols }, (_, c) => (
+          <Box key={c} flexDirection="column" width={colW}>
+            {rows.slice(c * perCol, (c + 1) * perCol).map((r) => (
+              <Text key={r.keys + r.help} wrap="truncate">
+                {r.keys.padEnd(10)} {r.help}
+              </Text>
+            ))}
+          </Box>
+        ))}
+      </Box>
       <Text dimColor>Esc or ? closes</Text>
     </Box>
   );
