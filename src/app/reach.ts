@@ -10,7 +10,7 @@ import { SshPool } from '../transport/ssh/pool.js';
 import { HostKeyPolicy, type UnknownHostAnswer, type UnknownHostQuestion } from '../transport/ssh/hostKeyPolicy.js';
 import { bmcDriverFor, type BmcDriver } from '../transport/ipmi/driver.js';
 import type { ProbeDeps } from '../probe/prober.js';
-import { parsePowerStatus } from '../probe/parsers/ipmi.js';
+import { parsePowerStatus } from '../transport/ipmi/parse.js';
 
 export interface ReachOptions {
   acceptNewHostKeys?: boolean;

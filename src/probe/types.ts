@@ -140,21 +140,8 @@ export interface ServiceState {
   state: string;
 }
 
-export interface SelEvent {
-  id: number;
-  date: string;
-  time: string;
-  sensor: string;
-  event: string;
-  direction: string;
-}
-
-export interface SensorReading {
-  name: string;
-  value: number | null;
-  unit: string;
-  status: string;
-}
+export type { SelEvent, SensorReading } from '../transport/ipmi/parse.js';
+import type { SelEvent, SensorReading } from '../transport/ipmi/parse.js';
 
 export interface MachineProbe {
   machine: string;

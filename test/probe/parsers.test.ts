@@ -8,7 +8,7 @@ import { parseZpoolStatus } from '../../src/probe/parsers/zpool.js';
 import { parseHaStatus, parsePctList, parsePveshResources, parseQmList, parseVirshList } from '../../src/probe/parsers/proxmox.js';
 import { parseIpBrAddr, parseIpvsadm } from '../../src/probe/parsers/network.js';
 import { parseIsActive, parseLoadavg, parseReplicaStatus } from '../../src/probe/parsers/system.js';
-import { parsePowerStatus, parseSelElist, parseSensors } from '../../src/probe/parsers/ipmi.js';
+import { parsePowerStatus, parseSelElist, parseSensors } from '../../src/transport/ipmi/parse.js';
 
 const fx = (n: string) => readFileSync(join(import.meta.dirname, 'fixtures', n), 'utf8');
 

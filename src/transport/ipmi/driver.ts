@@ -8,7 +8,7 @@ import type { Bmc } from '../../model/fleet.js';
 import type { PtySession } from '../types.js';
 // The ipmitool text parsers live with the probe parsers; the driver reuses them so both drivers
 // and the probes read the same output the same way.
-import type { SelEvent, SensorReading } from '../../probe/types.js';
+import type { SelEvent, SensorReading } from './parse.js';
 import { IpmitoolDriver } from './ipmitool.js';
 import { LabBmcDriver } from './lab.js';
 import type { Env } from './secrets.js';

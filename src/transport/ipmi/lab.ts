@@ -7,7 +7,7 @@
  */
 import type { Bmc } from '../../model/fleet.js';
 import type { PtySession } from '../types.js';
-import { parsePowerStatus, parseSelElist, parseSensors } from '../../probe/parsers/ipmi.js';
+import { parsePowerStatus, parseSelElist, parseSensors } from './parse.js';
 import type { BmcDriver, BmcDriverOptions, BootDevice, PowerAction, PowerResult, SelEvent, SensorReading, SolOptions } from './driver.js';
 import { ConsoleSession } from './consoleSession.js';
 import { BmcError, bmcLabel, classifyIpmitool } from './errors.js';

@@ -1,5 +1,19 @@
 /** ipmitool output: `chassis power status`, `sel elist`, `sensor`. */
-import type { SelEvent, SensorReading } from '../types.js';
+export interface SelEvent {
+  id: number;
+  date: string;
+  time: string;
+  sensor: string;
+  event: string;
+  direction: string;
+}
+
+export interface SensorReading {
+  name: string;
+  value: number | null;
+  unit: string;
+  status: string;
+}
 
 export function parsePowerStatus(text: string): 'on' | 'off' | 'unknown' {
   const m = /Chassis Power is (on|off)/i.exec(text);
