@@ -2,7 +2,7 @@
 import type { Fleet } from '../model/fleet.js';
 import type { MachineProbe } from '../probe/types.js';
 
-export type ViewId = 'racks' | 'machines' | 'machine' | 'vms' | 'runbooks' | 'run' | 'journal';
+export type ViewId = 'racks' | 'machines' | 'machine' | 'vms' | 'runbooks' | 'run' | 'journal' | 'debrief';
 
 export interface Confirm {
   /** What is asked, e.g. `Power cycle ella`. */

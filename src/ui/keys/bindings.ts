@@ -75,6 +75,7 @@ export const BINDINGS: Record<ViewId, Binding[]> = {
   runbooks: [...NAV, { keys: 'Enter', intent: 'open', help: 'plan and run this runbook', hint: 'start', mutates: true, match: (_i, k) => k.return }, ...GLOBAL],
   run: [...NAV, ...GLOBAL],
   journal: [...NAV, { keys: 'Enter', intent: 'open', help: 'show the run', hint: 'show', match: (_i, k) => k.return }, ...GLOBAL],
+  debrief: [...NAV, ...GLOBAL],
 };
 
 export function bindingsFor(view: ViewId, readOnly: boolean): Binding[] {

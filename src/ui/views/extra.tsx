@@ -1,9 +1,10 @@
-/** Views added by later features (runbooks, run, journal) register here. */
-import React from 'react';
-import { Text } from 'ink';
+/** Views added by later features register here: runbooks/run/journal (runViews.tsx), debrief (drillViews.tsx). */
+import type React from 'react';
 import type { AppState, ViewId } from '../../app/state.js';
 import type { Controller } from '../../app/controller.js';
 import type { Theme } from '../theme.js';
+import { RUN_VIEWS } from './runViews.js';
+import { DRILL_VIEWS } from './drillViews.js';
 
 export interface ExtraViewProps {
   s: AppState;
@@ -14,7 +15,4 @@ export interface ExtraViewProps {
   controller: Controller;
 }
 
-export const ExtraViews: Partial<Record<ViewId, (p: ExtraViewProps) => React.ReactElement>> = {
-  runbooks: () => <Text dimColor>runbooks: not available yet</Text>,
-  journal: () => <Text dimColor>journal: not available yet</Text>,
-};
+export const ExtraViews: Partial<Record<ViewId, (p: ExtraViewProps) => React.ReactElement>> = { ...RUN_VIEWS, ...DRILL_VIEWS };
