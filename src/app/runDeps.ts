@@ -2,6 +2,8 @@
 import { execa } from 'execa';
 import type { RunDeps } from '../runbook/runtime.js';
 import type { Reach } from './reach.js';
+import { fingerprint, presentedKey, trustKey, userKnownHosts } from './hostKeys.js';
+import { keyTypeOfBlob } from '../transport/ssh/knownHosts.js';
 
 export function runDeps(reach: Reach, extra: Partial<RunDeps> = {}): RunDeps {
   return {
@@ -26,6 +28,18 @@ export function runDeps(reach: Reach, extra: Partial<RunDeps> = {}): RunDeps {
       p.stderr?.on('data', (d: Buffer) => opts?.onStderr?.(d.toString()));
       const r = await p;
       return { code: r.exitCode ?? null, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), durationMs: Date.now() - t0, aborted: r.isCanceled, timedOut: r.timedOut };
+    },
+    hostKey: async (t) => {
+      const ep = reach.machine(t)?.ssh;
+      if (!ep) throw new Error(`${t}: no SSH endpoint in the inventory`);
+      const key = await presentedKey(ep);
+      return {
+        fingerprint: `${keyTypeOfBlob(key) ?? 'key'} ${fingerprint(key)}`,
+        trust: async () => {
+          await trustKey([...ep.knownHosts, userKnownHosts()], ep.host, ep.port, key);
+          await reach.pool.close(t);
+        },
+      };
     },
     now: () => Date.now(),
     sleep: (ms, signal) =>

@@ -1,4 +1,4 @@
-/** `baie check [--inventory F] [--json]`: validate the inventory (and, later, runbooks). */
+/** `baie check [--inventory F] [--json]`: validate the inventory and every runbook. */
 import { resolve } from 'node:path';
 import type { CliContext } from '../context.js';
 import { UserError } from '../errors.js';
@@ -18,7 +18,14 @@ export type Checker = (fleet: Fleet, ctx: { inventoryFile: string }) => Promise<
 // ─── HOOK: runbook validation ──────────────────────────────────────────────────────────
 // Add checkers here (e.g. the runbook helper's `checkRunbooks`). Each one's problems are
 // printed with the inventory's, as FILE:LINE:COL: message, and its summary joins the ok line.
-export const EXTRA_CHECKERS: Checker[] = [];
+export const EXTRA_CHECKERS: Checker[] = [
+  async () => {
+    // every shipped and configured runbook must load cleanly
+    const { listRunbooks } = await import('../../runbook/catalog.js');
+    const all = await listRunbooks(loadSettings().runbookDirs);
+    return { problems: all.flatMap((r) => r.problems), summary: plural(all.filter((r) => r.runbook).length, 'runbook') };
+  },
+];
 // ────────────────────────────────────────────────────────────────────────────────────────
 
 function inventoryPath(ctx: CliContext): string {
