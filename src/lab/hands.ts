@@ -43,7 +43,8 @@ function swapDisk(world: LabWorld, m: LabMachine, dev: string | undefined): stri
     after = ` ${m.name} lost its root filesystem and crashed.`;
   }
   const warn = wasHealthy ? ` Careful: the disk pulled (${old.serial}) was healthy.` : '';
-  return `Pulled ${old.dev} (${old.model}, serial ${old.serial}) from bay ${old.bay} of ${m.name}; inserted a new blank ${fresh.model}, serial ${fresh.serial}.${warn}${after}`;
+  // the last line is what the volunteer reads out for the runbook's question
+  return `Pulled ${old.dev} (${old.model}, serial ${old.serial}) from bay ${old.bay} of ${m.name}; inserted a new blank ${fresh.model}, serial ${fresh.serial}.${warn}${after}\nserial: ${fresh.serial}`;
 }
 
 function pressPower(world: LabWorld, m: LabMachine): string {

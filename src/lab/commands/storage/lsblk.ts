@@ -134,7 +134,15 @@ export function lsblk(ctx: CmdContext): number {
     else if (a.startsWith('--output=')) cols = a.slice(9).split(',').map((c) => c.toUpperCase());
     else if (a.startsWith('-o') && a.length > 2) cols = a.slice(2).split(',').map((c) => c.toUpperCase());
     else if (a.startsWith('-') && !a.startsWith('--') && a.length > 1) {
-      for (const f of a.slice(1)) {
+      const flags = a.slice(1);
+      for (let j = 0; j < flags.length; j++) {
+        const f = flags[j]!;
+        if (f === 'o') {
+          // getopt: `-dno NAME,SERIAL` or `-doNAME`: the rest of the cluster, else the next argument
+          const v = j + 1 < flags.length ? flags.slice(j + 1) : (args[++i] ?? '');
+          cols = v.split(',').map((c) => c.toUpperCase());
+          break;
+        }
         if (f === 'n') noHeader = true;
         else if (f === 'd') disksOnly = true;
         else if (f === 'J') json = true;

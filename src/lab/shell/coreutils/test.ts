@@ -2,6 +2,7 @@
 import type { CmdContext, LabCommand } from '../types.js';
 import { isDir, isFile, exists, readFile } from '../../files.js';
 import { pathOf } from './io.js';
+import { isBlockDevice, isCharDevice } from '../../devnodes.js';
 
 class TestError extends Error {}
 
@@ -28,7 +29,9 @@ function evaluate(ctx: CmdContext, name: string, args: string[]): boolean {
       case '-s': return (readFile(m, w, p) ?? '').length > 0 || isDir(m, w, p);
       case '-r': case '-w': return exists(m, w, p);
       case '-x': return isDir(m, w, p);
-      default: return false; // -L -h -b -c -p -S: no such files in the lab
+      case '-b': return isBlockDevice(m, p);
+      case '-c': return isCharDevice(m, p);
+      default: return false; // -L -h -p -S: no such files in the lab
     }
   };
   const binary = (a: string, op: string, b: string): boolean => {
