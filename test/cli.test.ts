@@ -43,3 +43,19 @@ describe('cli', () => {
     expect((await baie('config', 'get', 'nope')).exitCode).toBe(2);
   });
 });
+
+describe('README', () => {
+  it('starts with the two commands and documents every command and flag of the table', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
+    const top = readme.split('\n').slice(0, 6).join('\n');
+    expect(top).toContain('npm install && npm start');
+    expect(top).toContain('npm install && npm test');
+    const { COMMANDS, GLOBAL_FLAGS } = await import('../src/cli/table.js');
+    for (const c of COMMANDS) {
+      expect(readme, `README lacks baie ${c.name}`).toContain(`\`baie ${c.name}`);
+      for (const f of Object.keys(c.flags)) expect(readme, `README lacks --${f} of ${c.name}`).toContain(`--${f}`);
+    }
+    for (const f of Object.keys(GLOBAL_FLAGS)) expect(readme).toContain(`--${f}`);
+  });
+});
