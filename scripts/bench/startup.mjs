@@ -72,6 +72,8 @@ peersOneShot.push(['`node -e 0` (runtime floor)', await oneShot(process.execPath
 
 let tui;
 let top;
+let floor;
+const parts = [];
 if (!have('tmux')) {
   notes.push('- console first frame: skipped (tmux not installed: apt-get install -y tmux)');
 } else {
@@ -96,6 +98,17 @@ if (!have('tmux')) {
       if (r.ms !== null) ts.push(r.ms);
     }
     top = { ms: median(ts), p90: percentile(ts, 90), n: ts.length };
+    const fs = [];
+    for (let i = 0; i < runs; i++) {
+      const r = await firstFrame(`floor${i}`, `sh -c 'echo ready-now; sleep 5'`, 'ready-now');
+      if (r.ms !== null) fs.push(r.ms);
+    }
+    floor = { ms: median(fs), p90: percentile(fs, 90), n: fs.length };
+    // where the console's time goes: each part as a fresh process, start → exit
+    const dist = (p) => JSON.stringify(join(root, 'dist', p));
+    const esm = (code) => oneShot(process.execPath, ['--input-type=module', '-e', code], runs);
+    parts.push(['fresh node: import ink + react + dist/ui/App.js', await esm(`await Promise.all([import('ink'), import('react'), import(${dist('ui/App.js')})])`)]);
+    parts.push(['fresh node: import the CLI side (fleet, Reach, Session) and load the lab inventory', await esm(`const [{ loadFleetFile }] = await Promise.all([import(${dist('cli/fleet.js')}), import(${dist('app/reach.js')}), import(${dist('app/session.js')})]); await loadFleetFile(${JSON.stringify(lab.inventory)});`)]);
   } finally {
     tmux('kill-server');
     await lab.stop();
@@ -104,6 +117,8 @@ if (!have('tmux')) {
 
 if (tui) rows.push(['baie console: first rack frame (`paris / A`) on the default lab, in tmux', tui.ms.toFixed(0), tui.p90.toFixed(0), '1.00×', String(tui.n)]);
 if (top) rows.push(['`top` first frame (`load average`), same tmux method', top.ms.toFixed(0), top.p90.toFixed(0), tui ? ratio(top.ms, tui.ms) : '-', String(top.n)]);
+if (floor) rows.push(['method floor: `sh -c \'echo ready-now\'` in a tmux pane, same method', floor.ms.toFixed(0), floor.p90.toFixed(0), tui ? ratio(floor.ms, tui.ms) : '-', String(floor.n)]);
+for (const [k, r] of parts) rows.push([`(part) ${k}`, r.ms.toFixed(0), r.p90.toFixed(0), tui ? ratio(r.ms, tui.ms) : '-', String(runs)]);
 rows.push(['`baie --help`', help.ms.toFixed(0), help.p90.toFixed(0), '1.00×', String(runs)]);
 for (const [k, r] of peersOneShot) rows.push([k, r.ms.toFixed(0), r.p90.toFixed(0), ratio(r.ms, help.ms), String(runs)]);
 
