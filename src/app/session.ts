@@ -22,6 +22,10 @@ export interface SessionOptions {
   openSession?(machine: string, kind: 'shell' | 'console'): Promise<string>;
   onQuit(): void;
   now?(): number;
+  /** Called after each probe round with that round's results (a drill evaluates its goal here). */
+  onRound?(probes: MachineProbe[], at: number): void;
+  /** A drill is running: runs started from this session are journalled with mode 'rehearse'. */
+  rehearsal?: boolean;
 }
 
 export class Session implements Controller {
@@ -35,6 +39,11 @@ export class Session implements Controller {
   constructor(private readonly o: SessionOptions) {
     this.store = createStore(reduce, initialState(o.fleet, { readOnly: o.readOnly, lab: o.lab, ascii: o.ascii }));
     this.refreshMs = o.refreshMs;
+  }
+
+  /** How runs started from this session are journalled. */
+  get runMode(): 'run' | 'rehearse' {
+    return this.o.rehearsal ? 'rehearse' : 'run';
   }
 
   private now(): number {
@@ -60,6 +69,7 @@ export class Session implements Controller {
     }
     this.store.dispatch({ type: 'refreshing', on: true });
     let pending: MachineProbe[] = [];
+    const round: MachineProbe[] = [];
     let flush: NodeJS.Timeout | undefined;
     const push = () => {
       flush = undefined;
@@ -72,6 +82,7 @@ export class Session implements Controller {
       concurrency: 64,
       onResult: (p) => {
         pending.push(p);
+        round.push(p);
         flush ??= setTimeout(push, 50);
       },
     })
@@ -81,6 +92,13 @@ export class Session implements Controller {
         push();
         this.store.dispatch({ type: 'refreshing', on: false });
         this.running = undefined;
+        if (!this.stopped && round.length) {
+          try {
+            this.o.onRound?.(round, this.now());
+          } catch (e) {
+            this.notice('error', `after the probe round: ${(e as Error).message.split('\n')[0]}`);
+          }
+        }
         if (this.again) {
           this.again = false;
           this.refresh();

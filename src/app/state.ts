@@ -1,6 +1,7 @@
 /** The session state and its reducer. Pure: no I/O, no React. */
 import type { Fleet } from '../model/fleet.js';
 import type { MachineProbe } from '../probe/types.js';
+import type { Debrief } from './debrief.js';
 
 export type ViewId = 'racks' | 'machines' | 'machine' | 'vms' | 'runbooks' | 'run' | 'journal' | 'debrief';
 
@@ -41,6 +42,8 @@ export interface AppState {
   readOnly: boolean;
   lab: boolean;
   rehearsal?: { drill: string; startedAt: number; stoppedAt?: number };
+  /** The drill's debrief (view 'debrief'), once the goal held or the drill ended. */
+  debrief?: Debrief;
   refreshing: boolean;
   lastRoundAt?: number;
   /** Rounds started (for the header). */
@@ -66,7 +69,8 @@ export type Action =
   | { type: 'notice'; level: Notice['level']; text: string; at: number }
   | { type: 'fleet'; fleet: Fleet }
   | { type: 'runs'; runs: Record<string, string> }
-  | { type: 'rehearsal'; rehearsal?: AppState['rehearsal'] };
+  | { type: 'rehearsal'; rehearsal?: AppState['rehearsal'] }
+  | { type: 'debrief'; debrief?: Debrief };
 
 export function initialState(fleet: Fleet, opts: { readOnly?: boolean; lab?: boolean; ascii?: boolean } = {}): AppState {
   return {
@@ -139,5 +143,7 @@ export function reduce(s: AppState, a: Action): AppState {
       return { ...s, runs: a.runs };
     case 'rehearsal':
       return { ...s, rehearsal: a.rehearsal };
+    case 'debrief':
+      return { ...s, debrief: a.debrief };
   }
 }

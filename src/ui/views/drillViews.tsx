@@ -1,9 +1,9 @@
-/** The rehearsal debrief view (placeholder until built). */
-import React from 'react';
-import { Text } from 'ink';
+/** The rehearsal debrief view. */
+import type React from 'react';
 import type { ViewId } from '../../app/state.js';
 import type { ExtraViewProps } from './extra.js';
+import { DebriefView } from './drill/DebriefView.js';
 
 export const DRILL_VIEWS: Partial<Record<ViewId, (p: ExtraViewProps) => React.ReactElement>> = {
-  debrief: () => <Text dimColor>debrief: not available yet</Text>,
+  debrief: (p) => <DebriefView {...p} />,
 };

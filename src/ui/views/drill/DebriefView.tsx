@@ -1,0 +1,67 @@
+/** The drill debrief: the numbers, the runs, the timeline and how they are computed. Scrollable. */
+import React from 'react';
+import { Box, Text, useInput } from 'ink';
+import type { ExtraViewProps } from '../extra.js';
+import { debriefLines } from '../../../app/debrief.js';
+
+/** Cut lines to the width, continuing under their indent. */
+export function wrapLines(lines: string[], width: number): string[] {
+  const out: string[] = [];
+  const w = Math.max(20, width);
+  for (const line of lines) {
+    if (line.length <= w) {
+      out.push(line);
+      continue;
+    }
+    // continue under the value column (`Label   value`, `+00:01:02  text`), at most half the width in
+    const col = /^(\+\d\d:\d\d:\d\d {2}|\s*\S.*?\s{2,}(?=\S)|\s*)/.exec(line)?.[0].length ?? 0;
+    const indent = ' '.repeat(col <= w / 2 ? col : 2);
+    let rest = line;
+    let lead = '';
+    for (let i = 0; i < 200 && (lead + rest).length > w; i++) {
+      const room = w - lead.length;
+      const cut = rest.lastIndexOf(' ', room);
+      const at = cut > room / 3 ? cut : room;
+      out.push(lead + rest.slice(0, at).trimEnd());
+      rest = rest.slice(at).trimStart();
+      lead = indent;
+    }
+    if (rest) out.push(lead + rest);
+  }
+  return out;
+}
+
+export function DebriefView({ s, theme, width, height, controller }: ExtraViewProps) {
+  const d = s.debrief;
+  const lines = d ? wrapLines(debriefLines(d), width) : [];
+  const bodyH = Math.max(1, height - 1);
+  const max = Math.max(0, lines.length - bodyH);
+  const start = Math.min(s.scroll, max);
+  // the shared key handler does not scroll this view: do it here
+  useInput((input, key) => {
+    if (s.palette || s.help || s.confirm || s.quitAsk || s.filterOpen) return;
+    const page = Math.max(1, bodyH - 2);
+    const to = key.upArrow || input === 'k' ? start - 1 : key.downArrow || input === 'j' ? start + 1 : key.pageUp ? start - page : key.pageDown || input === ' ' ? start + page : input === 'g' ? 0 : input === 'G' ? max : undefined;
+    if (to !== undefined) controller.store.dispatch({ type: 'scroll', to: Math.max(0, Math.min(max, to)) });
+  });
+  if (!d) return <Text dimColor>No debrief yet: it opens when the drill's goal holds (baie rehearse DRILL).</Text>;
+  const color = theme.color;
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      {lines.slice(start, start + bodyH).map((l, i) => {
+        const n = start + i;
+        const bad = /UNFINISHED|OVER\)|not detected|✗/.test(l);
+        const head = n === 0 || /^(Timeline|How these are computed|Goal conditions not holding:|Run \S+:)/.test(l);
+        return (
+          <Text key={n} wrap="truncate" bold={head} color={color && bad ? 'red' : color && /goal reached|\(within\)/.test(l) ? 'green' : undefined}>
+            {l || ' '}
+          </Text>
+        );
+      })}
+      <Text dimColor wrap="truncate">
+        {lines.length > bodyH ? `lines ${start + 1}–${Math.min(lines.length, start + bodyH)} of ${lines.length} · ↑↓ PgUp PgDn scroll · ` : ''}
+        {d.finished ? 'goal reached' : 'unfinished'} · q quit
+      </Text>
+    </Box>
+  );
+}
