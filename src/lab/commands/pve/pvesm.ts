@@ -1,15 +1,17 @@
-/** `pvesm status` and `pveversion`. */
+/** `pvesm status`, `pvesm list STORAGE [--content backup] [--vmid N]` and `pveversion`. */
 import { parseArgs } from './args.js';
 import { PveError } from './cluster.js';
-import { pveCommand } from './common.js';
+import { pveCommand, type PveCtx } from './common.js';
 import { KERNEL, PVE_VERSION } from './api.js';
-import { storagesOf } from './storage.js';
+import { basename, storagesOf } from './storage.js';
+import { nodeUp } from './cluster.js';
 
 export const pvesm = pveCommand((ctx) => {
   const [, sub, ...rest] = ctx.argv;
+  if (sub === 'list') return listVolumes(ctx, rest);
   if (sub !== 'status') {
     if (sub === undefined || sub === 'help') {
-      ctx.out('USAGE: pvesm status  [OPTIONS]\n');
+      ctx.out('USAGE: pvesm list <storage> [OPTIONS]\nUSAGE: pvesm status  [OPTIONS]\n');
       return sub ? 0 : 255;
     }
     throw new PveError(`unknown command 'pvesm ${sub}'`);
@@ -41,3 +43,28 @@ export const pveversion = pveCommand((ctx) => {
   }
   return 0;
 });
+
+/** `pvesm list STORAGE`: the volumes of a storage; the lab knows the backup boxes' archives (sorted by volid, as pvesm does). */
+function listVolumes(ctx: PveCtx, rest: string[]): number {
+  const { pos, opts } = parseArgs(rest, { bool: [], str: ['content', 'vmid'] });
+  const storage = pos[0];
+  if (!storage) throw new PveError('400 not enough arguments\nUSAGE: pvesm list <storage> [OPTIONS]');
+  const st = storagesOf(ctx.world, ctx.machine, ctx.cluster).find((s) => s.name === storage);
+  if (!st) throw new PveError(`storage '${storage}' does not exist`);
+  if (!st.active || (ctx.world.backups.has(storage) && !nodeUp(ctx.world, storage))) throw new PveError(`storage '${storage}' is not online`);
+  const rows = (ctx.world.backups.get(storage) ?? [])
+    .filter((b) => !opts.content || opts.content === 'backup')
+    .filter((b) => !opts.vmid || String(b.vmid) === opts.vmid)
+    .map((b) => {
+      const name = basename(b.path);
+      const format = name.replace(/^.*?\.(vma|tar)/, '$1');
+      return { volid: `${storage}:backup/${name}`, format, size: String(b.sizeBytes), vmid: String(b.vmid) };
+    })
+    .sort((a, b) => (a.volid < b.volid ? -1 : a.volid > b.volid ? 1 : 0));
+  const w = Math.max(5, ...rows.map((r) => r.volid.length));
+  const fw = Math.max(6, ...rows.map((r) => r.format.length));
+  let out = `${'Volid'.padEnd(w)} ${'Format'.padEnd(fw)}  ${'Type'.padEnd(8)} ${'Size'.padStart(15)} VMID\n`;
+  for (const r of rows) out += `${r.volid.padEnd(w)} ${r.format.padEnd(fw)}  ${'backup'.padEnd(8)} ${r.size.padStart(15)} ${r.vmid}\n`;
+  ctx.out(out);
+  return 0;
+}
