@@ -13,6 +13,7 @@ import { captureValues, describeExit, runCommand, runKind, type KindCtx, type Ki
 import { forceLock, releaseLock, takeLock } from './locks.js';
 import { isDone, type Replayed } from './replay.js';
 import { mapBounded } from '../probe/fanout.js';
+import { isTransportError } from '../transport/types.js';
 
 export interface ExecuteInput {
   rb: Runbook;
@@ -224,7 +225,8 @@ export async function execute(x: ExecuteInput): Promise<RunStatus> {
       emit({ t: 'step-start', at: started, step: step.id, target: t, attempt, kind: step.kind, command: step.commands.find((c) => c.target === t)?.run ?? step.ipmi });
       let r: KindResult;
       if (step.kind === 'hostkey') r = await trustKey(step, t);
-      else r = await runKind(kctx, step, t).catch((e: Error): KindResult => ({ ok: false, output: '', error: e.message.split('\n')[0] }));
+      else r = await runKind(kctx, step, t).catch((e: Error): KindResult => ({ ok: false, output: '', error: e.message.split('\n')[0], lost: isTransportError(e) && e.kind !== 'auth' && !e.kind.startsWith('hostkey') }));
+      if (r.lost) r = await afterLostConnection(step, t, r);
       if (r.ok) {
         for (const [k, v] of Object.entries({ ...captureValues(step.capture, r.output), ...(r.captured ?? {}) })) {
           values[k] = v;
@@ -242,6 +244,43 @@ export async function execute(x: ExecuteInput): Promise<RunStatus> {
     });
     const bad = results.find((r) => r.st !== 'ok');
     return bad ? { status: bad.st, error: `${bad.t}: ${bad.error ?? bad.st}` } : { status: 'ok' };
+  }
+
+  /**
+   * The connection dropped mid-step: the step is in doubt on that machine. Wait for the machine to
+   * answer again, then re-run only if idempotent or if verify.post now passes; otherwise ask.
+   */
+  async function afterLostConnection(step: PlanStep, t: string, r: KindResult): Promise<KindResult> {
+    emit({ t: 'note', at: now(), text: `connection to ${t} lost during ${step.id} (${r.error}); the step is in doubt, waiting for ${t}` });
+    const deadline = now() + (step.timeoutMs ?? 15 * 60_000);
+    let back = false;
+    for (let i = 0; now() < deadline && !opts.signal?.aborted; i++) {
+      const ping = await deps.exec(t, 'true', { signal: opts.signal, timeoutMs: 10_000 }).catch(() => undefined);
+      if (ping && ping.code === 0) {
+        back = true;
+        break;
+      }
+      await deps.sleep(Math.min(10_000, 1000 * 2 ** Math.min(i, 3)), opts.signal).catch(() => undefined);
+    }
+    if (!back) return { ...r, lost: false, error: `${t} did not come back after the connection was lost` };
+    emit({ t: 'note', at: now(), text: `${t} answers again` });
+    const post = step.commands.find((c) => c.target === t)?.post;
+    if (step.idempotent) {
+      emit({ t: 'decision', at: now(), step: step.id, choice: 'rerun', by: 'baie', why: `connection lost on ${t}; idempotent, so re-run` });
+      return runKind(kctx, step, t).catch((e: Error): KindResult => ({ ok: false, output: '', error: e.message.split('\n')[0] }));
+    }
+    if (post) {
+      const pr = await deps.exec(t, post, { signal: opts.signal, timeoutMs: 60_000 }).catch(() => undefined);
+      if (pr?.code === 0) {
+        emit({ t: 'decision', at: now(), step: step.id, choice: 'accept', by: 'baie', why: `connection lost on ${t}; verify.post passes` });
+        return { ok: true, code: 0, output: r.output };
+      }
+    }
+    const c = await prompter.inDoubt(step, [t]);
+    emit({ t: 'decision', at: now(), step: step.id, choice: c, by: opts.operator, why: `connection lost on ${t}; not idempotent, no passing post-check` });
+    if (c === 'retry') return runKind(kctx, step, t).catch((e: Error): KindResult => ({ ok: false, output: '', error: e.message.split('\n')[0] }));
+    if (c === 'skip') return { ok: true, code: null, output: '', error: 'skipped after a lost connection' };
+    return { ...r, lost: false, aborted: c === 'abort' };
   }
 
   async function pollPost(step: PlanStep, target: string, post: string): Promise<{ ok: boolean; error?: string }> {

@@ -11,6 +11,8 @@ export interface KindResult {
   output: string;
   aborted?: boolean;
   captured?: Record<string, string>;
+  /** The connection to the machine was lost while the step ran: it is in doubt. */
+  lost?: boolean;
 }
 
 export interface KindCtx {
