@@ -14,6 +14,7 @@ const [file, roundsArg = '3', concArg = '64'] = process.argv.slice(2);
 const { loadInventory } = await imp('inventory/index.js');
 const { Reach } = await imp('app/reach.js');
 const { probeFleet } = await imp('probe/prober.js');
+const { mapBounded } = await imp('probe/fanout.js');
 
 const { fleet, problems } = await loadInventory(resolve(file));
 if (problems.length) {
@@ -35,6 +36,17 @@ try {
     r = await probeFleet(fleet.machines, deps, opts);
     out.rounds.push(performance.now() - t);
     out.ok.push(r.filter((p) => p.reachable).length);
+  }
+  // the same open pool, a bare command per machine: what the pool costs without the probe script's work
+  for (const cmd of ['uptime', 'true']) {
+    const xs = [];
+    for (let i = 0; i < Number(roundsArg); i++) {
+      t = performance.now();
+      const rs = await mapBounded(fleet.machines, Number(concArg), (m) => reach.exec(m.name, cmd, { timeoutMs: 10_000 }).catch(() => ({ code: -1 })));
+      xs.push(performance.now() - t);
+      if (rs.some((r) => r.code !== 0)) out.errors.push(`${cmd}: ${rs.filter((r) => r.code !== 0).length} failed`);
+    }
+    out[cmd] = xs;
   }
 } finally {
   await reach.close();
