@@ -1,6 +1,7 @@
 /** What the UI may ask of the session. Implemented in session.ts; the UI only calls these. */
 import type { Store } from './store.js';
 import type { Action, AppState } from './state.js';
+import type { RunsApi } from './runs/controller.js';
 
 export type PowerAction = 'on' | 'off' | 'cycle' | 'reset';
 
@@ -14,4 +15,6 @@ export interface Controller {
   quit(): void;
   /** Milliseconds between probe rounds (staleness). */
   refreshMs: number;
+  /** Runbooks, runs and the journal (absent in tests that do not need them). */
+  runs?: RunsApi;
 }

@@ -9,6 +9,12 @@ import type { Controller, PowerAction } from './controller.js';
 import type { Reach } from './reach.js';
 import { probeFleet } from '../probe/prober.js';
 import type { MachineProbe } from '../probe/types.js';
+import { dirname } from 'node:path';
+import { RunsController } from './runs/controller.js';
+import { runDeps } from './runDeps.js';
+import { journalsDir } from './paths.js';
+import { DEFAULTS, loadSettings, operatorName } from './settings.js';
+import type { RunDeps } from '../runbook/runtime.js';
 
 export interface SessionOptions {
   fleet: Fleet;
@@ -22,6 +28,14 @@ export interface SessionOptions {
   openSession?(machine: string, kind: 'shell' | 'console'): Promise<string>;
   onQuit(): void;
   now?(): number;
+  /** Runs: extra runbook directories and operator (default: the settings), journals (default: the state dir). */
+  runbookDirs?: string[];
+  operator?: string;
+  journalDir?: string;
+  /** The lab's people (`swap-disk fey sdb` → what they report); offered at manual steps on the lab. */
+  hands?(action: string): Promise<string>;
+  /** Replace the executor's dependencies (tests). */
+  runDeps?: RunDeps;
   /** Called after each probe round with that round's results (a drill evaluates its goal here). */
   onRound?(probes: MachineProbe[], at: number): void;
   /** A drill is running: runs started from this session are journalled with mode 'rehearse'. */
@@ -31,6 +45,7 @@ export interface SessionOptions {
 export class Session implements Controller {
   readonly store: Store<AppState, Action>;
   readonly refreshMs: number;
+  readonly runs: RunsController;
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private again = false;
@@ -39,6 +54,25 @@ export class Session implements Controller {
   constructor(private readonly o: SessionOptions) {
     this.store = createStore(reduce, initialState(o.fleet, { readOnly: o.readOnly, lab: o.lab, ascii: o.ascii }));
     this.refreshMs = o.refreshMs;
+    const settings = () => {
+      try {
+        return loadSettings();
+      } catch {
+        return undefined;
+      }
+    };
+    this.runs = new RunsController({
+      store: this.store,
+      fleet: o.fleet,
+      deps: () => o.runDeps ?? runDeps(o.reach),
+      journalDir: () => o.journalDir ?? journalsDir(),
+      runbookDirs: () => o.runbookDirs ?? settings()?.runbookDirs ?? [],
+      operator: () => o.operator ?? operatorName(settings() ?? DEFAULTS),
+      hands: o.hands,
+      labDir: o.fleet.lab && o.fleet.source ? dirname(o.fleet.source) : undefined,
+      now: o.now,
+      onRunEnd: () => this.refresh(),
+    });
   }
 
   /** How runs started from this session are journalled. */

@@ -2,8 +2,9 @@
 import type { Fleet } from '../model/fleet.js';
 import type { MachineProbe } from '../probe/types.js';
 import type { Debrief } from './debrief.js';
+import { initialRunsUi, type LiveRun, type RunPrompt, type RunsUi } from './runs/types.js';
 
-export type ViewId = 'racks' | 'machines' | 'machine' | 'vms' | 'runbooks' | 'run' | 'journal' | 'debrief';
+export type ViewId = 'racks' | 'machines' | 'machine' | 'vms' | 'runbooks' | 'params' | 'plan' | 'run' | 'journal' | 'debrief';
 
 export interface Confirm {
   /** What is asked, e.g. `Power cycle ella`. */
@@ -52,6 +53,8 @@ export interface AppState {
   ascii: boolean;
   /** Active runs (run id → short label) for the header badge. */
   runs: Record<string, string>;
+  /** Runbooks list, params form, plan, live runs and journal (src/app/runs). */
+  runUi: RunsUi;
 }
 
 export type Action =
@@ -70,7 +73,12 @@ export type Action =
   | { type: 'fleet'; fleet: Fleet }
   | { type: 'runs'; runs: Record<string, string> }
   | { type: 'rehearsal'; rehearsal?: AppState['rehearsal'] }
-  | { type: 'debrief'; debrief?: Debrief };
+  | { type: 'debrief'; debrief?: Debrief }
+  | { type: 'runUi'; patch: Partial<RunsUi> }
+  | { type: 'liveRun'; run: LiveRun }
+  | { type: 'runPrompt'; run: string; prompt?: RunPrompt }
+  /** Go to a view, dropping the given views from the way back (params → plan → run: Esc from run goes to runbooks). */
+  | { type: 'runGo'; view: ViewId; drop?: ViewId[] };
 
 export function initialState(fleet: Fleet, opts: { readOnly?: boolean; lab?: boolean; ascii?: boolean } = {}): AppState {
   return {
@@ -91,6 +99,7 @@ export function initialState(fleet: Fleet, opts: { readOnly?: boolean; lab?: boo
     notices: [],
     ascii: !!opts.ascii,
     runs: {},
+    runUi: initialRunsUi(),
   };
 }
 
@@ -145,5 +154,19 @@ export function reduce(s: AppState, a: Action): AppState {
       return { ...s, rehearsal: a.rehearsal };
     case 'debrief':
       return { ...s, debrief: a.debrief };
+    case 'runUi':
+      return { ...s, runUi: { ...s.runUi, ...a.patch } };
+    case 'liveRun':
+      return { ...s, runUi: { ...s.runUi, live: { ...s.runUi.live, [a.run.id]: a.run } } };
+    case 'runPrompt': {
+      const r = s.runUi.live[a.run];
+      if (!r) return s;
+      return { ...s, runUi: { ...s.runUi, live: { ...s.runUi.live, [a.run]: { ...r, prompt: a.prompt } } } };
+    }
+    case 'runGo': {
+      const drop = a.drop ?? [];
+      const back = [...s.back, s.view].filter((v) => !drop.includes(v) && v !== a.view).slice(-20);
+      return { ...s, back, view: a.view, filter: '', filterOpen: false, scroll: 0, palette: undefined, help: false };
+    }
   }
 }

@@ -11,6 +11,7 @@ import { resolveKey, type Intent } from './keys/bindings.js';
 import { rackOrder, rackRows } from './layout/rackRows.js';
 import { visibleRacks } from './views/RackView.js';
 import { filteredMachines } from './views/MachinesView.js';
+import { handleRunKey } from './views/run/keys.js';
 
 const POWER: Partial<Record<Intent, { action: PowerAction; title: string }>> = {
   powerOn: { action: 'on', title: 'Power ON' },
@@ -82,6 +83,8 @@ export function handleKey(c: Controller, palette: PaletteIndex, input: string, k
     if (key.escape || input === '?' || input === 'q') d({ type: 'help', on: false });
     return;
   }
+  // runbooks, params form, plan, run (its questions) and journal take their keys first
+  if (handleRunKey(c, input, key, pageSize)) return;
 
   const intent = resolveKey(s.view, s.readOnly, input, key);
   if (!intent) return;
@@ -106,7 +109,12 @@ export function handleKey(c: Controller, palette: PaletteIndex, input: string, k
     case 'viewVms':
       return d({ type: 'go', view: 'vms' });
     case 'viewRunbooks':
+      if (s.runUi.forMachine) d({ type: 'runUi', patch: { forMachine: undefined, index: 0 } });
       return d({ type: 'go', view: 'runbooks' });
+    case 'viewRun':
+      return d({ type: 'go', view: 'run' });
+    case 'start':
+      return c.runs?.startPlanned();
     case 'viewJournal':
       return d({ type: 'go', view: 'journal' });
     case 'open':
@@ -117,6 +125,7 @@ export function handleKey(c: Controller, palette: PaletteIndex, input: string, k
     case 'console':
       return sel ? c.openConsole(sel) : undefined;
     case 'runbook':
+      if (sel && c.runs) return c.runs.forMachine(sel);
       return d({ type: 'go', view: 'runbooks' });
     case 'powerOn':
     case 'powerOff':
@@ -166,7 +175,7 @@ function move(c: Controller, intent: Intent, pageSize: number): void {
   const s = c.store.getState();
   const d = c.store.dispatch;
   const step = intent === 'up' ? -1 : intent === 'down' ? 1 : intent === 'pageUp' ? -pageSize : intent === 'pageDown' ? pageSize : intent === 'home' ? -1e9 : intent === 'end' ? 1e9 : 0;
-  if (s.view === 'machine' || s.view === 'vms' || s.view === 'run' || s.view === 'journal' || s.view === 'runbooks') {
+  if (s.view === 'machine' || s.view === 'vms' || s.view === 'run' || s.view === 'journal' || s.view === 'runbooks' || s.view === 'plan') {
     if (step) d({ type: 'scroll', to: s.scroll + step });
     return;
   }

@@ -9,7 +9,10 @@ export type Intent =
   | 'up' | 'down' | 'left' | 'right' | 'pageUp' | 'pageDown' | 'home' | 'end'
   | 'open' | 'back' | 'quit' | 'help' | 'palette' | 'filter' | 'refresh'
   | 'shell' | 'console' | 'viewRacks' | 'viewMachines' | 'viewVms' | 'viewRunbooks' | 'viewJournal'
-  | 'powerOn' | 'powerOff' | 'powerCycle' | 'powerReset' | 'runbook';
+  | 'powerOn' | 'powerOff' | 'powerCycle' | 'powerReset' | 'runbook'
+  | 'viewRun' | 'start' | 'nextRun' | 'abortRun'
+  /* documented only (keys taken by a text field or a run's question) */
+  | 'edit' | 'clearField' | 'answer' | 'tick' | 'labHands' | 'leave' | 'choose';
 
 export interface Binding {
   /** As shown: `↑/k`, `Enter`, `s`. */
@@ -43,6 +46,7 @@ const GLOBAL: Binding[] = [
   { keys: '3', intent: 'viewVms', help: 'VMs view', match: ch('3') },
   { keys: '4', intent: 'viewRunbooks', help: 'runbooks view', match: ch('4') },
   { keys: '5', intent: 'viewJournal', help: 'journal of runs', match: ch('5') },
+  { keys: '6', intent: 'viewRun', help: 'the run going on (steps, output, questions)', match: ch('6') },
   { keys: '?', intent: 'help', help: 'keys of this view', hint: 'help', match: ch('?') },
   { keys: 'Esc', intent: 'back', help: 'back', match: (_i, k) => k.escape },
   { keys: 'q', intent: 'quit', help: 'quit', hint: 'quit', match: ch('q') },
@@ -67,14 +71,42 @@ const RACK_NAV: Binding[] = [
   { keys: '→/l', intent: 'right', help: 'next rack', match: (i, k) => k.rightArrow || ch('l')(i, k) },
 ];
 
+/** Keys a text field or a run's question takes before any binding (documented here, handled in views/run/keys.ts). */
+const never = () => false;
+const TEXT: Binding[] = [
+  { keys: '↑/↓/Tab', intent: 'down', help: 'next/previous field', hint: 'field', match: never },
+  { keys: 'type', intent: 'edit', help: 'edit the field (host/enum fields: type to filter the picker)', match: never },
+  { keys: 'Enter', intent: 'open', help: 'pick from the list / next field / on "plan": show the plan', hint: 'pick/next', match: never },
+  { keys: 'Ctrl-U', intent: 'clearField', help: 'clear the field', match: never },
+  { keys: 'Esc', intent: 'back', help: 'close the picker, else back to the runbooks', hint: 'back', match: never },
+];
+
+const RUN_GLOBAL: Binding[] = GLOBAL.filter((b) => b.intent !== 'filter' && b.intent !== 'refresh');
+
 export const BINDINGS: Record<ViewId, Binding[]> = {
   racks: [...NAV, ...RACK_NAV, ...MACHINE_ACTIONS, ...GLOBAL],
   machines: [...NAV, ...MACHINE_ACTIONS, ...GLOBAL],
   machine: [...NAV, ...MACHINE_ACTIONS.filter((b) => b.intent !== 'open'), ...POWER, ...GLOBAL],
   vms: [...NAV, { keys: 'Enter', intent: 'open', help: 'open the hypervisor', hint: 'open', match: (_i, k) => k.return }, ...GLOBAL],
-  runbooks: [...NAV, { keys: 'Enter', intent: 'open', help: 'plan and run this runbook', hint: 'start', mutates: true, match: (_i, k) => k.return }, ...GLOBAL],
-  run: [...NAV, ...GLOBAL],
-  journal: [...NAV, { keys: 'Enter', intent: 'open', help: 'show the run', hint: 'show', match: (_i, k) => k.return }, ...GLOBAL],
+  runbooks: [...NAV, { keys: 'Enter', intent: 'open', help: 'fill the parameters and see the plan (or resume the unfinished run)', hint: 'plan', match: (_i, k) => k.return }, ...GLOBAL],
+  params: TEXT,
+  plan: [
+    ...NAV,
+    { keys: 'y/Enter', intent: 'start', help: 'start the run (refused in read-only mode)', hint: 'start', match: (i, k) => k.return || ch('y')(i, k) },
+    ...RUN_GLOBAL,
+  ],
+  run: [
+    ...NAV,
+    { keys: 'Tab', intent: 'nextRun', help: 'next run (several can go on at once)', hint: 'next run', match: (_i, k) => k.tab },
+    { keys: 'A', intent: 'abortRun', help: 'abort the run (asks; the journal is kept, resume later)', hint: 'abort', mutates: true, match: ch('A') },
+    { keys: 'Enter', intent: 'answer', help: 'at a question: answer it (typed name, checklist, choice)', match: never },
+    { keys: 'Space', intent: 'tick', help: 'at a manual step: tick the focused checklist item', match: never },
+    { keys: 'Ctrl-L', intent: 'labHands', help: 'at a manual step on the lab: let the lab\'s hands do it', match: never },
+    { keys: 'Ctrl-B', intent: 'leave', help: 'leave a question unanswered and go back (the run waits)', match: never },
+    { keys: 'r/s/b/a', intent: 'choose', help: 'after a failure: retry / skip / roll back / abort, then Enter', match: never },
+    ...RUN_GLOBAL,
+  ],
+  journal: [...NAV, { keys: 'Enter', intent: 'open', help: 'show the run\'s timeline', hint: 'show', match: (_i, k) => k.return }, ...GLOBAL],
   debrief: [...NAV, ...GLOBAL],
 };
 

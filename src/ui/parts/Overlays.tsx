@@ -3,11 +3,12 @@ import { Box, Text } from 'ink';
 import type { AppState } from '../../app/state.js';
 import type { PaletteItem } from '../../app/palette.js';
 import { helpRows } from '../keys/bindings.js';
+import { boxStyle } from '../theme.js';
 
 export function PaletteBox({ s, results, width }: { s: AppState; results: PaletteItem[]; width: number }) {
   const p = s.palette!;
   return (
-    <Box flexDirection="column" borderStyle="single" width={Math.min(width, 70)}>
+    <Box flexDirection="column" borderStyle={boxStyle(s.ascii)} width={Math.min(width, 70)}>
       <Text>
         <Text bold>:</Text>
         {p.query}
@@ -32,7 +33,7 @@ export function HelpBox({ s, width, height }: { s: AppState; width: number; heig
   const cols = Math.ceil(rows.length / perCol);
   const colW = Math.max(24, Math.floor((width - 2) / cols));
   return (
-    <Box flexDirection="column" borderStyle="single" width={Math.min(width, cols === 1 ? 64 : width)}>
+    <Box flexDirection="column" borderStyle={boxStyle(s.ascii)} width={Math.min(width, cols === 1 ? 64 : width)}>
       <Text bold>Keys — {s.view}{s.readOnly ? ' (read-only)' : ''}</Text>
       <Box>
         {Array.from({ length: cols }, (_, c) => (
@@ -53,7 +54,7 @@ export function HelpBox({ s, width, height }: { s: AppState; width: number; heig
 export function ConfirmBox({ s, width }: { s: AppState; width: number }) {
   const c = s.confirm!;
   return (
-    <Box flexDirection="column" borderStyle="double" borderColor="red" width={Math.min(width, 70)}>
+    <Box flexDirection="column" borderStyle={boxStyle(s.ascii, 'double')} borderColor="red" width={Math.min(width, 70)}>
       <Text bold color="red">{c.title}</Text>
       <Text>
         Type <Text bold>{c.expect}</Text> to confirm, Esc to cancel:
@@ -71,10 +72,30 @@ export function ConfirmBox({ s, width }: { s: AppState; width: number }) {
 export function QuitBox({ s }: { s: AppState }) {
   const runs = Object.values(s.runs);
   return (
-    <Box flexDirection="column" borderStyle="single" width={60}>
+    <Box flexDirection="column" borderStyle={boxStyle(s.ascii)} width={60}>
       <Text bold>Quit baie?</Text>
       {runs.length > 0 && <Text color="yellow">A run is in progress ({runs.join(', ')}); its journal is kept and `baie resume` continues it.</Text>}
       <Text>y quit · any other key stays</Text>
+    </Box>
+  );
+}
+
+/** The same typed confirmation, for a question that is not in `s.confirm` (a run's destructive step). */
+export function TypedConfirmBox({ title, question, expect, typed, error, note, width }: { title: string; question?: string; expect: string; typed: string; error?: string; note?: string; width: number }) {
+  return (
+    <Box flexDirection="column" borderStyle={boxStyle(false, 'double')} borderColor="red" width={Math.min(width, 80)}>
+      <Text bold color="red" wrap="truncate">{title}</Text>
+      {question && <Text wrap="wrap">{question}</Text>}
+      <Text>
+        Type <Text bold>{expect}</Text> to confirm, Esc to cancel:
+      </Text>
+      <Text>
+        {'> '}
+        {typed}
+        <Text inverse> </Text>
+      </Text>
+      {error && <Text color="red">{error}</Text>}
+      {note && <Text dimColor>{note}</Text>}
     </Box>
   );
 }
