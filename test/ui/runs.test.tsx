@@ -140,9 +140,9 @@ afterEach(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-function setup(opts: { readOnly?: boolean; hands?: (a: string) => Promise<string> } = {}) {
+function setup(opts: { readOnly?: boolean; ascii?: boolean; hands?: (a: string) => Promise<string> } = {}) {
   const f = fleet();
-  const store = createStore<AppState, Action>(reduce, initialState(f, { readOnly: opts.readOnly, lab: true }));
+  const store = createStore<AppState, Action>(reduce, initialState(f, { readOnly: opts.readOnly, lab: true, ascii: opts.ascii }));
   const m = fakeMachines();
   const calls: string[] = [];
   const runs = new RunsController({
@@ -414,6 +414,22 @@ describe('a run from the console', () => {
     const files = readdirSync(jDir).filter((x) => x.endsWith('.jsonl'));
     const last = JSON.parse(readFileSync(join(jDir, files[0]), 'utf8').trim().split('\n').at(-1)!);
     expect(last).toMatchObject({ t: 'run-end', status: 'aborted' });
+  });
+});
+
+describe('ASCII consoles', () => {
+  it('draws step states with ASCII glyphs', async () => {
+    const h = setup({ ascii: true });
+    await toPlan(h);
+    await h.type('y');
+    const f = await h.until(/DESTRUCTIVE: wipe on fey/);
+    expect(f).toMatch(/^\+ Look at the arrays/m);
+    expect(f).toMatch(/^\? Wipe the mark !/m);
+    expect(f).toMatch(/^\. Swap the disk/m);
+    expect(f).not.toContain('✓');
+    await h.type(ESC);
+    await h.until(/\[refused\]/);
+    expect(h.frame()).toMatch(/^! Wipe the mark/m);
   });
 });
 

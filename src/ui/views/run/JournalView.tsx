@@ -4,7 +4,7 @@ import { Box, Text } from 'ink';
 import type { ExtraViewProps } from '../extra.js';
 import { clampIndex } from '../../../app/runs/select.js';
 import { formatDuration } from '../../../model/duration.js';
-import { fit, statusColor, windowStart } from './glyphs.js';
+import { asc, fit, statusColor, windowStart } from './glyphs.js';
 
 export function JournalView({ s, theme, width, height }: ExtraViewProps) {
   const j = s.runUi.journal;
@@ -15,11 +15,11 @@ export function JournalView({ s, theme, width, height }: ExtraViewProps) {
     return (
       <Box flexDirection="column" width={width} height={height}>
         <Text bold wrap="truncate">
-          {t.title} <Text dimColor>— {t.run} ({start + 1}-{Math.min(t.lines.length, start + bodyH)}/{t.lines.length}, Esc: list)</Text>
+          {t.title} <Text dimColor>{asc(theme.ascii, `— ${t.run} (${start + 1}-${Math.min(t.lines.length, start + bodyH)}/${t.lines.length}, Esc: list)`)}</Text>
         </Text>
         {t.lines.slice(start, start + bodyH).map((l, i) => (
           <Text key={start + i} wrap="truncate" color={theme.color && /✗|refused|failed|aborted/.test(l) ? 'red' : undefined}>
-            {l || ' '}
+            {asc(theme.ascii, l) || ' '}
           </Text>
         ))}
       </Box>
@@ -32,7 +32,7 @@ export function JournalView({ s, theme, width, height }: ExtraViewProps) {
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text bold wrap="truncate">
-        Runs ({j.runs.length}) <Text dimColor>newest first · Enter: timeline</Text>
+        Runs ({j.runs.length}) <Text dimColor>{asc(theme.ascii, 'newest first · Enter: timeline')}</Text>
       </Text>
       {j.runs.length === 0 && <Text dimColor>no runs yet (4: runbooks)</Text>}
       {j.runs.slice(start, start + listH).map((r, i) => {

@@ -4,7 +4,7 @@ import { Box, Text } from 'ink';
 import type { ExtraViewProps } from '../extra.js';
 import { fieldHint, pickerItems } from '../../../app/runs/form.js';
 import { clampIndex } from '../../../app/runs/select.js';
-import { fit, windowStart } from './glyphs.js';
+import { asc, fit, windowStart } from './glyphs.js';
 
 const PICKER_ROWS = 8;
 
@@ -21,7 +21,7 @@ export function ParamsFormView({ s, theme, width, height }: ExtraViewProps) {
     rows.push(
       <Text key={f.spec.name} wrap="truncate" inverse={focused && !form.picker}>
         {focused ? theme.sel : ' '} {fit(f.spec.name + (f.spec.required && !secret ? '*' : ''), nameW)}
-        <Text bold={!secret} color={secret && !f.secretSet && theme.color ? 'red' : undefined}>{fit(value || (focused && !secret ? '' : '—'), valW)}</Text>
+        <Text bold={!secret} color={secret && !f.secretSet && theme.color ? 'red' : undefined}>{fit(value || (focused && !secret ? '' : theme.ascii ? '-' : '—'), valW, theme.ascii)}</Text>
         {focused && !secret && !form.picker ? <Text inverse> </Text> : ' '}
         <Text dimColor> {fieldHint(f)}</Text>
       </Text>,
@@ -37,7 +37,7 @@ export function ParamsFormView({ s, theme, width, height }: ExtraViewProps) {
             <Text bold>pick: </Text>
             {form.picker.query}
             <Text inverse> </Text>
-            <Text dimColor>  ↑/↓ Enter · Esc</Text>
+            <Text dimColor>{asc(theme.ascii, '  ↑/↓ Enter · Esc')}</Text>
           </Text>
           {items.length === 0 && <Text dimColor>no machine matches{f.spec.role ? ` (role ${f.spec.role})` : ''}</Text>}
           {items.slice(start, start + PICKER_ROWS).map((it, j) => (
@@ -53,13 +53,13 @@ export function ParamsFormView({ s, theme, width, height }: ExtraViewProps) {
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text bold wrap="truncate">
-        {form.title} <Text dimColor>({form.runbook}) — fill the parameters, then Enter on “plan”</Text>
+        {form.title} <Text dimColor>{asc(theme.ascii, `(${form.runbook}) — fill the parameters, then Enter on “plan”`)}</Text>
       </Text>
       <Text> </Text>
       {rows}
       <Text> </Text>
       <Text inverse={planFocused} bold>
-        {planFocused ? theme.sel : ' '} [ plan → ]
+        {planFocused ? theme.sel : ' '} {asc(theme.ascii, '[ plan → ]')}
       </Text>
       {form.problems.slice(0, Math.max(1, height - rows.length - 6)).map((p, i) => (
         <Text key={i} color={theme.color ? 'red' : undefined} wrap="truncate">

@@ -2,6 +2,7 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import type { ExtraViewProps } from '../extra.js';
+import { asc } from './glyphs.js';
 
 export function PlanView({ s, theme, width, height }: ExtraViewProps) {
   const plan = s.runUi.plan;
@@ -16,16 +17,16 @@ export function PlanView({ s, theme, width, height }: ExtraViewProps) {
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text bold wrap="truncate">
-        Plan: {plan.title} <Text dimColor>({plan.runbook}) — nothing has run yet</Text>
+        Plan: {plan.title} <Text dimColor>{asc(theme.ascii, `(${plan.runbook}) — nothing has run yet`)}</Text>
       </Text>
       {top}
       {plan.lines.slice(start, start + bodyH).map((l, i) => (
         <Text key={start + i} wrap="truncate" color={/DESTRUCTIVE|OVER BUDGET|^problem:|IN DOUBT/.test(l) && theme.color ? 'red' : undefined}>
-          {l || ' '}
+          {asc(theme.ascii, l) || ' '}
         </Text>
       ))}
       <Text dimColor wrap="truncate">
-        {ro ? `read-only: y is refused (${plan.changing.length} step(s) change machines)` : `y or Enter: ${action}`} · ↑/↓ scroll ({start + 1}-{Math.min(plan.lines.length, start + bodyH)}/{plan.lines.length}) · Esc back
+        {asc(theme.ascii, `${ro ? `read-only: y is refused (${plan.changing.length} step(s) change machines)` : `y or Enter: ${action}`} · ↑/↓ scroll (${start + 1}-${Math.min(plan.lines.length, start + bodyH)}/${plan.lines.length}) · Esc back`)}
       </Text>
     </Box>
   );

@@ -4,7 +4,7 @@ import { Box, Text } from 'ink';
 import type { RunPrompt } from '../../../app/runs/types.js';
 import type { Theme } from '../../theme.js';
 import { TypedConfirmBox } from '../../parts/Overlays.js';
-import { fit } from './glyphs.js';
+import { asc, fit } from './glyphs.js';
 
 const CHOICE_HELP: Record<string, string> = { retry: 'r  retry the step', skip: 's  skip it and go on', rollback: 'b  roll back the steps done (their undo commands)', abort: 'a  abort the run (resume later)' };
 
@@ -19,7 +19,7 @@ export function PromptBox({ p, theme, width, height }: { p: RunPrompt; theme: Th
           expect={p.target}
           typed={p.typed}
           error={p.error}
-          note={`attempt ${p.attempt} of 3 · Esc cancels (the step is refused) · Ctrl-B leaves it waiting`}
+          note={asc(theme.ascii, `attempt ${p.attempt} of 3 · Esc cancels (the step is refused) · Ctrl-B leaves it waiting`)}
           width={width}
         />
       );
@@ -29,8 +29,8 @@ export function PromptBox({ p, theme, width, height }: { p: RunPrompt; theme: Th
       return (
         <Box flexDirection="column" borderStyle="single" width={Math.min(width, 80)}>
           <Text bold>The runbook file changed since this run started.</Text>
-          <Text dimColor>{p.oldHash.slice(0, 12)} → {p.newHash.slice(0, 12)}</Text>
-          <Text>y go on with the new version · n stop</Text>
+          <Text dimColor>{asc(theme.ascii, `${p.oldHash.slice(0, 12)} → ${p.newHash.slice(0, 12)}`)}</Text>
+          <Text>{asc(theme.ascii, 'y go on with the new version · n stop')}</Text>
         </Box>
       );
     case 'choice':
@@ -45,7 +45,7 @@ export function PromptBox({ p, theme, width, height }: { p: RunPrompt; theme: Th
               {i === p.index ? theme.sel : ' '} {CHOICE_HELP[c] ?? c}
             </Text>
           ))}
-          <Text dimColor>r/s/b/a or ↑/↓ to choose, Enter to do it</Text>
+          <Text dimColor>{asc(theme.ascii, 'r/s/b/a or ↑/↓ to choose, Enter to do it')}</Text>
         </Box>
       );
     case 'manual': {
@@ -55,10 +55,10 @@ export function PromptBox({ p, theme, width, height }: { p: RunPrompt; theme: Th
       return (
         <Box flexDirection="column" borderStyle="single" borderColor={theme.color ? 'yellow' : undefined} width={Math.min(width, 100)}>
           <Text bold color={theme.color ? 'yellow' : undefined} wrap="truncate">
-            MANUAL — {p.title}
+            {asc(theme.ascii, `MANUAL — ${p.title}`)}
           </Text>
           {text.slice(0, textRows).map((l, i) => (
-            <Text key={i} wrap="truncate">{l || ' '}</Text>
+            <Text key={i} wrap="truncate">{asc(theme.ascii, l) || ' '}</Text>
           ))}
           {p.checklist.map((c, i) => (
             <Text key={`c${i}`} inverse={p.focus === i} wrap="truncate">
@@ -69,7 +69,7 @@ export function PromptBox({ p, theme, width, height }: { p: RunPrompt; theme: Th
             const focused = p.focus === p.checklist.length + i;
             return (
               <Text key={a.name} wrap="truncate">
-                {focused ? theme.sel : ' '} {fit(a.name, 12)} <Text bold>{a.value}</Text>
+                {focused ? theme.sel : ' '} {fit(a.name, 12, theme.ascii)} <Text bold>{a.value}</Text>
                 {focused ? <Text inverse> </Text> : ''}
                 <Text dimColor> {a.pattern ? `(${a.pattern})` : ''}{a.doc ? ` ${a.doc}` : ''}</Text>
               </Text>
@@ -81,7 +81,7 @@ export function PromptBox({ p, theme, width, height }: { p: RunPrompt; theme: Th
           {p.handsReport && <Text color={theme.color ? 'cyan' : undefined} wrap="truncate">hands report: {p.handsReport}</Text>}
           {p.problem && <Text color={red} wrap="truncate">{theme.ascii ? 'x' : '✗'} {p.problem}</Text>}
           <Text dimColor wrap="truncate">
-            {p.abortAsk ? 'Abort the run here? y aborts · any other key goes back' : `${p.checklist.length ? 'Space ticks · ' : ''}${p.asks.length ? 'type the answers · ' : ''}↑/↓ move · Enter: done · Esc: abort…`}
+            {asc(theme.ascii, p.abortAsk ? 'Abort the run here? y aborts · any other key goes back' : `${p.checklist.length ? 'Space ticks · ' : ''}${p.asks.length ? 'type the answers · ' : ''}↑/↓ move · Enter: done · Esc: abort…`)}
           </Text>
         </Box>
       );

@@ -7,7 +7,7 @@ import { shownRun } from '../../../app/runs/select.js';
 import { budgetView } from '../../../runbook/budget.js';
 import { formatClock, formatDuration } from '../../../model/duration.js';
 import { bar, type Theme } from '../../theme.js';
-import { fit, statusColor, stepColor, stepGlyph, windowStart } from './glyphs.js';
+import { asc, fit, statusColor, stepColor, stepGlyph, windowStart } from './glyphs.js';
 import { PromptBox } from './PromptBox.js';
 
 export function clockLine(r: LiveRun, now: number): { text: string; over: boolean } {
@@ -44,14 +44,14 @@ function OutputPanes({ r, theme, width, height, now }: { r: LiveRun; theme: Them
             </Text>
             {pr && (
               <Text wrap="truncate" color={theme.color ? 'cyan' : undefined}>
-                {bar(theme, (pr.percent ?? 0) / 100, 20)} {pr.percent !== undefined ? `${pr.percent.toFixed(1)}%` : '…'}
+                {bar(theme, (pr.percent ?? 0) / 100, 20)} {pr.percent !== undefined ? `${pr.percent.toFixed(1)}%` : '...'}
                 {eta !== undefined ? `  ETA ${formatDuration(eta)}` : ''}
                 {pr.text ? `  ${pr.text}` : ''}
               </Text>
             )}
             {lines.map((l, i) => (
               <Text key={i} wrap="truncate" dimColor={l.startsWith('──')}>
-                {l || ' '}
+                {asc(theme.ascii, l) || ' '}
               </Text>
             ))}
           </Box>
@@ -87,7 +87,7 @@ export function RunView({ s, theme, width, height, now }: ExtraViewProps) {
         <Box flexDirection="column" width={stepsW} height={stepsH}>
           {r.steps.slice(start, start + stepsH).map((st) => (
             <Text key={st.id} wrap="truncate" color={stepColor(theme, st.state)} bold={st.state === 'running' || st.state === 'waiting'}>
-              {stepGlyph(theme, st.state)} {fit(`${st.title}${st.destructive ? ' !' : ''}`, stepsW - 12)} <Text dimColor>{fit(st.state, 8)}</Text>
+              {stepGlyph(theme, st.state)} {fit(asc(theme.ascii, `${st.title}${st.destructive ? ' !' : ''}`), stepsW - 12, theme.ascii)} <Text dimColor>{fit(st.state, 8)}</Text>
             </Text>
           ))}
         </Box>
@@ -97,12 +97,12 @@ export function RunView({ s, theme, width, height, now }: ExtraViewProps) {
       </Box>
       {notes.map((n, i) => (
         <Text key={i} dimColor wrap="truncate">
-          {n}
+          {asc(theme.ascii, n)}
         </Text>
       ))}
       {s.runUi.abortAsk && <Text color={theme.color ? 'red' : undefined} bold>Abort {r.runbook}? The current step is cancelled; the journal is kept (resume later). y aborts · any other key: no</Text>}
       <Text dimColor wrap="truncate">
-        journal {r.file || '…'}
+        journal {r.file || '...'}
       </Text>
     </Box>
   );

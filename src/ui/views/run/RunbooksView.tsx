@@ -3,12 +3,12 @@ import React from 'react';
 import { Box, Text } from 'ink';
 import type { ExtraViewProps } from '../extra.js';
 import { clampIndex, runbookRows, type RunbookRow } from '../../../app/runs/select.js';
-import { fit, windowStart } from './glyphs.js';
+import { asc, fit, windowStart } from './glyphs.js';
 
-function rowText(r: RunbookRow, w: number): string {
-  if (r.kind === 'resume') return fit(`↻ resume ${r.run.runbook}  ${new Date(r.run.startedAt).toISOString().slice(0, 16).replace('T', ' ')} by ${r.run.operator}`, w);
+function rowText(r: RunbookRow, w: number, ascii: boolean): string {
+  if (r.kind === 'resume') return fit(`${ascii ? '@' : '↻'} resume ${r.run.runbook}  ${new Date(r.run.startedAt).toISOString().slice(0, 16).replace('T', ' ')} by ${r.run.operator}`, w, ascii);
   const e = r.entry;
-  return fit(`${e.name.padEnd(22)} ${(e.budget ?? '').padEnd(6)} ${e.problems.length ? '(does not load) ' : ''}${e.title}`, w);
+  return fit(`${e.name.padEnd(22)} ${(e.budget ?? '').padEnd(6)} ${e.problems.length ? '(does not load) ' : ''}${e.title}`, w, ascii);
 }
 
 function docLines(r: RunbookRow | undefined): { text: string; bold?: boolean; dim?: boolean; warn?: boolean }[] {
@@ -37,7 +37,7 @@ function docLines(r: RunbookRow | undefined): { text: string; bold?: boolean; di
   return L;
 }
 
-export function RunbooksView({ s, width, height }: ExtraViewProps) {
+export function RunbooksView({ s, theme, width, height }: ExtraViewProps) {
   const ui = s.runUi;
   if (!ui.catalog.loaded) return <Text dimColor>loading runbooks…</Text>;
   const rows = runbookRows(s);
@@ -54,7 +54,7 @@ export function RunbooksView({ s, width, height }: ExtraViewProps) {
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text bold wrap="truncate">
-        {head}
+        {asc(theme.ascii, head)}
         {s.filter ? `  filter: ${s.filter}` : ''}
         {ui.catalog.error ? `  (${ui.catalog.error})` : ''}
       </Text>
@@ -63,15 +63,15 @@ export function RunbooksView({ s, width, height }: ExtraViewProps) {
           {rows.length === 0 && <Text dimColor>{s.filter || m ? 'no runbook matches' : 'no runbooks (shipped ones in runbooks/, yours: baie config set runbookDirs DIR)'}</Text>}
           {rows.slice(start, start + listH).map((r, i) => (
             <Text key={start + i} inverse={start + i === sel} color={r.kind === 'resume' ? 'yellow' : undefined} wrap="truncate">
-              {rowText(r, listW)}
+              {rowText(r, listW, theme.ascii)}
             </Text>
           ))}
         </Box>
-        {!side && <Text dimColor>{'─'.repeat(Math.max(0, width - 1))}</Text>}
+        {!side && <Text dimColor>{theme.box.h.repeat(Math.max(0, width - 1))}</Text>}
         <Box flexDirection="column" width={docW} marginLeft={side ? 2 : 0} height={Math.max(1, docH)}>
           {doc.slice(0, Math.max(1, docH)).map((l, i) => (
             <Text key={i} bold={l.bold} dimColor={l.dim} color={l.warn ? 'red' : undefined} wrap="truncate">
-              {l.text || ' '}
+              {asc(theme.ascii, l.text) || ' '}
             </Text>
           ))}
         </Box>

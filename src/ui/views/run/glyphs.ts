@@ -19,10 +19,18 @@ export function statusColor(theme: Theme, status: string): string | undefined {
   return status === 'done' ? 'green' : status === 'running' ? 'cyan' : status === 'unfinished' ? 'yellow' : 'red';
 }
 
+const ASCII_MAP: Record<string, string> = { '—': '-', '–': '-', '·': '|', '→': '->', '↑': 'up', '↓': 'down', '…': '...', '↻': '@', '─': '-', '✗': 'x', '✓': '+', '⚠': '!', '“': '"', '”': '"', '▶': '>', '│': '|' };
+
+/** The same text for a console that only draws ASCII (a server's own VGA console). */
+export function asc(ascii: boolean, text: string): string {
+  return ascii ? text.replace(/[—–·→↑↓…↻─✗✓⚠“”▶│]/g, (c) => ASCII_MAP[c] ?? c) : text;
+}
+
 /** Cut or pad to a width (terminal columns ≈ characters here). */
-export function fit(text: string, width: number): string {
+export function fit(text: string, width: number, ascii = false): string {
   if (width <= 0) return '';
-  return text.length > width ? text.slice(0, Math.max(0, width - 1)) + '…' : text.padEnd(width);
+  const mark = ascii ? '~' : '…';
+  return text.length > width ? text.slice(0, Math.max(0, width - 1)) + mark : text.padEnd(width);
 }
 
 /** The start of a window of `size` rows that keeps `index` visible. */
