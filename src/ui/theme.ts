@@ -34,3 +34,22 @@ export function bar(theme: Theme, fraction: number, width: number): string {
   const n = Math.round(f * width);
   return theme.bar.full.repeat(n) + theme.bar.empty.repeat(width - n);
 }
+
+/** ASCII mode: asked for (--ascii, setting) or a terminal that has no line drawing (the Linux console). */
+export function isAscii(asked: boolean): boolean {
+  return asked || process.env.TERM === 'linux' || process.env.TERM === 'vt100';
+}
+
+/** Ink border style honouring ASCII mode. */
+export function boxStyle(ascii: boolean, kind: 'single' | 'double' = 'single'): 'single' | 'double' | 'classic' {
+  return isAscii(ascii) ? 'classic' : kind;
+}
+
+const ASCII_MAP: Record<string, string> = { '·': '|', '—': '-', '–': '-', '→': '->', '←': '<-', '↑': '^', '↓': 'v', '…': '...', '°': '', '│': '|', '─': '-', '┄': '.', '✓': 'ok', '✗': 'x', '✖': 'X', '▶': '>', '⚠': '!', '●': '+', '▲': '!', '◌': '?', '█': '#', '░': '.', '∞': 'inf' };
+
+/** Text for a terminal without Unicode: the few symbols baie prints get ASCII stand-ins. */
+export function asciiText(theme: Theme | boolean, text: string): string {
+  if (!(typeof theme === 'boolean' ? isAscii(theme) : theme.ascii)) return text;
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[^\x00-\x7f]/g, (c) => ASCII_MAP[c] ?? '?');
+}

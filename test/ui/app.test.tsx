@@ -101,3 +101,18 @@ describe('TUI components', () => {
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(100);
   });
 });
+
+describe('ASCII mode', () => {
+  it('draws racks, glyphs and boxes with ASCII only', async () => {
+    h = harness({ ascii: true });
+    h.store.dispatch({ type: 'probes', probes: [probe('fey', 'critical', 'md1 degraded'), probe('eva', 'ok'), probe('emma', 'warning', 'load 20')], at: Date.now() });
+    await tick();
+    expect(h.frame()).toMatch(/X fey/);
+    // eslint-disable-next-line no-control-regex
+    expect(h.frame()).not.toMatch(/[^\x00-\x7f]/);
+    await h.type('?');
+    expect(h.frame()).toContain('Keys');
+    // eslint-disable-next-line no-control-regex
+    expect(h.frame()).not.toMatch(/[^\x00-\x7f]/);
+  });
+});

@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 import type { AppState } from '../../app/state.js';
 import type { PaletteItem } from '../../app/palette.js';
 import { helpRows } from '../keys/bindings.js';
-import { boxStyle } from '../theme.js';
+import { asciiText, boxStyle, isAscii } from '../theme.js';
 
 export function PaletteBox({ s, results, width }: { s: AppState; results: PaletteItem[]; width: number }) {
   const p = s.palette!;
@@ -21,7 +21,7 @@ export function PaletteBox({ s, results, width }: { s: AppState; results: Palett
           <Text dimColor>{r.detail}</Text>
         </Text>
       ))}
-      <Text dimColor>↑/↓ choose · Enter go · Esc close</Text>
+      <Text dimColor>{asciiText(s.ascii, '↑/↓ choose · Enter go · Esc close')}</Text>
     </Box>
   );
 }
@@ -34,15 +34,19 @@ export function HelpBox({ s, width, height }: { s: AppState; width: number; heig
   const colW = Math.max(24, Math.floor((width - 2) / cols));
   return (
     <Box flexDirection="column" borderStyle={boxStyle(s.ascii)} width={Math.min(width, cols === 1 ? 64 : width)}>
-      <Text bold>Keys — {s.view}{s.readOnly ? ' (read-only)' : ''}</Text>
+      <Text bold>{asciiText(s.ascii, `Keys — ${s.view}${s.readOnly ? ' (read-only)' : ''}`)}</Text>
       <Box>
         {Array.from({ length: cols }, (_, c) => (
           <Box key={c} flexDirection="column" width={colW}>
-            {rows.slice(c * perCol, (c + 1) * perCol).map((r) => (
-              <Text key={r.keys + r.help} wrap="truncate">
-                {r.keys.padEnd(10)} {r.help}
-              </Text>
-            ))}
+            {rows.slice(c * perCol, (c + 1) * perCol).map((r) => {
+              // cut by hand: Ink's truncation mark is not ASCII
+              const line = asciiText(s.ascii, `${r.keys.padEnd(10)} ${r.help}`);
+              return (
+                <Text key={r.keys + r.help} wrap="truncate">
+                  {isAscii(s.ascii) && line.length > colW - 1 ? line.slice(0, colW - 4) + '...' : line}
+                </Text>
+              );
+            })}
           </Box>
         ))}
       </Box>

@@ -1,7 +1,7 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import type { AppState } from '../../app/state.js';
-import type { Theme } from '../theme.js';
+import { asciiText, type Theme } from '../theme.js';
 import { machineLines } from '../../app/machineDetail.js';
 import { helpRows } from '../keys/bindings.js';
 
@@ -17,10 +17,10 @@ export function MachineView({ s, theme, width, height, now }: { s: AppState; the
       {lines.slice(start, start + bodyH).map((l, i) => (
         <Text key={start + i} wrap="truncate" bold={l.heading} color={l.level && l.level !== 'ok' ? theme.healthColor[l.level] : undefined}>
           {l.level && l.level !== 'ok' && !l.heading ? `${theme.glyph[l.level]}` : ' '}
-          {l.text}
+          {asciiText(theme, l.text)}
         </Text>
       ))}
-      <Text dimColor wrap="truncate">{s.readOnly ? 'read-only: no actions' : actions.join(' · ')}</Text>
+      <Text dimColor wrap="truncate">{asciiText(theme, s.readOnly ? 'read-only: no actions' : actions.join(' · '))}</Text>
     </Box>
   );
 }

@@ -1,7 +1,7 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import type { AppState } from '../../app/state.js';
-import type { Theme } from '../theme.js';
+import { asciiText, type Theme } from '../theme.js';
 import { machinesInRack } from '../../model/fleet.js';
 import { levelOf, reasonsOf, isStale } from '../../app/fleetView.js';
 import { rackRows, type RackRow } from '../layout/rackRows.js';
@@ -53,8 +53,8 @@ export function RackView({ s, theme, width, height, now, refreshMs }: { s: AppSt
         <Text wrap="truncate">
           <Text color={theme.healthColor[levelOf(selProbe)]}>{theme.glyph[levelOf(selProbe)]} </Text>
           <Text bold>{sel.name}</Text>
-          <Text> {sel.roles.join(',')} · U{sel.u}{sel.height > 1 ? `-${sel.u + sel.height - 1}` : ''} · </Text>
-          <Text>{reasonsOf(selProbe)}</Text>
+          <Text>{asciiText(theme, ` ${sel.roles.join(',')} · U${sel.u}${sel.height > 1 ? `-${sel.u + sel.height - 1}` : ''} · `)}</Text>
+          <Text>{asciiText(theme, reasonsOf(selProbe))}</Text>
           {isStale(selProbe, now, refreshMs) && <Text color={theme.healthColor.warning}> (stale)</Text>}
         </Text>
       )}
