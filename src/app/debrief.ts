@@ -15,7 +15,10 @@
  */
 import type { RunEvent } from '../runbook/events.js';
 import { stepRows, timelineLines, type StepRow } from '../runbook/timeline.js';
-import { formatClock, formatDuration } from '../model/duration.js';
+import { formatClock, formatDuration as fullDuration } from '../model/duration.js';
+
+/** Whole seconds, cut like the header's clock (never one second more than it shows). */
+const formatDuration = (ms: number): string => fullDuration(Math.sign(ms) * Math.floor(Math.abs(ms) / 1000) * 1000);
 
 export type ActionKind = 'opened' | 'shell' | 'console' | 'runbook';
 

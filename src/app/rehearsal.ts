@@ -74,8 +74,7 @@ export class Rehearsal {
   onRound(probes: MachineProbe[], at: number): void {
     if (this.done) return;
     for (const p of probes) if (this.watched.has(p.machine)) this.health.push({ at: p.at, machine: p.machine, level: p.health.level, reasons: p.health.reasons.filter((r) => r.level !== 'ok').map((r) => r.text) });
-    const s = this.o.store.getState();
-    this.last = evaluateGoal(this.o.drill.goal, Object.values(s.probes).map((p) => probeJson(p) as { machine: string }));
+    this.last = this.evaluate();
     if (!this.last.holds) return;
     this.goalAt = at;
     const d = this.debrief(at);
@@ -87,15 +86,22 @@ export class Rehearsal {
     this.o.onGoal?.(d);
   }
 
+  /** The goal over the latest probe of each machine in the store. */
+  private evaluate(): GoalResult {
+    return evaluateGoal(this.o.drill.goal, Object.values(this.o.store.getState().probes).map((p) => probeJson(p) as { machine: string }));
+  }
+
   /** The debrief now (unfinished unless the goal held). */
   debrief(endedAt = this.o.now?.() ?? Date.now()): Debrief {
     const end = this.goalAt ?? endedAt;
+    // quit mid-round: judge on whatever probes arrived
+    const last = this.last ?? (Object.keys(this.o.store.getState().probes).length ? this.evaluate() : undefined);
     return buildDebrief({
       drill: this.o.drill,
       startedAt: this.o.startedAt,
       endedAt: end,
       goalAt: this.goalAt,
-      goalMissing: this.last ? this.last.results.filter((r) => !r.ok).map((r) => r.why ?? r.label) : ['the goal was never evaluated (no probe round finished)'],
+      goalMissing: last ? last.results.filter((r) => !r.ok).map((r) => r.why ?? r.label) : ['the goal was never evaluated (no probe round finished)'],
       faults: this.faults,
       health: this.health,
       actions: this.actions,

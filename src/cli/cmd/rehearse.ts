@@ -73,11 +73,11 @@ export async function run(ctx: CliContext): Promise<number> {
   if (!loaded.drill) throw new UserError(formatProblems(loaded.problems.slice(0, 10)));
   const drill = loaded.drill;
   if (ctx.flags.inventory) throw new UserError('a drill runs on its own lab: --inventory is not used by rehearse');
-  if (!process.stdout.isTTY || !process.stdin.isTTY) throw new UserError('a drill needs a terminal (for scripts: baie lab, baie lab fault, baie run --json)');
   const speed = speedOf(ctx, drill);
   const exportFile = typeof ctx.flags.export === 'string' && ctx.flags.export ? resolve(ctx.flags.export) : undefined;
   const dir = defaultLabDir();
   if (runningLab(dir)) throw new UserError(`a lab already runs in ${dir}: stop it first (a drill starts its own lab there)`);
+  if (!process.stdout.isTTY || !process.stdin.isTTY) throw new UserError('a drill needs a terminal (for scripts: baie lab, baie lab fault, baie run --json)');
 
   ctx.stdout.write(`drill ${drill.drill}: starting the lab in ${dir} (clock x${speed})…\n`);
   const labChild: ChildProcess = await startLabChild(dir, speed);
@@ -156,7 +156,7 @@ export async function run(ctx: CliContext): Promise<number> {
     },
   });
   rehearsal = new Rehearsal({
-    drill,
+    drill: { ...drill, speed: Number(speed) },
     store: session.store,
     startedAt,
     readRuns: readRunsSince,
@@ -179,13 +179,16 @@ export async function run(ctx: CliContext): Promise<number> {
       }, real),
     );
   });
-  session.store.dispatch({ type: 'notice', level: 'info', text: `drill ${drill.drill} started: ${drill.title}. ${gm}`, at: Date.now() });
+  session.store.dispatch({ type: 'notice', level: 'info', text: `drill ${drill.drill} started: find what broke and fix it; the clock stops when the drill's goal holds. ${gm}`, at: Date.now() });
 
   const mount = () => render(React.createElement(App, { controller: session }), { exitOnCtrlC: false, patchConsole: false });
   process.stdout.write('\x1b[?1049h\x1b[H');
   const restore = () => process.stdout.write('\x1b[?1049l');
   process.on('exit', restore);
   let final: Debrief | undefined;
+  // a closed terminal or a kill still ends the drill properly: debrief written, lab stopped
+  const onSignal = () => done();
+  for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.once(sig, onSignal);
   try {
     app = mount();
     session.start();
@@ -194,6 +197,7 @@ export async function run(ctx: CliContext): Promise<number> {
     app?.unmount();
     restore();
     process.off('exit', restore);
+    for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.off(sig, onSignal);
     session.stop();
     final = session.store.getState().debrief ?? rehearsal.debrief(Date.now());
     rehearsal.stop();

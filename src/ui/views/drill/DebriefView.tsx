@@ -14,7 +14,7 @@ export function wrapLines(lines: string[], width: number): string[] {
       continue;
     }
     // continue under the value column (`Label   value`, `+00:01:02  text`), at most half the width in
-    const col = /^(\+\d\d:\d\d:\d\d {2}|\s*\S.*?\s{2,}(?=\S)|\s*)/.exec(line)?.[0].length ?? 0;
+    const col = /^(\+\d\d:\d\d:\d\d {2}|\s*- |\s*\S.*?\s{2,}(?=\S)|\s*)/.exec(line)?.[0].length ?? 0;
     const indent = ' '.repeat(col <= w / 2 ? col : 2);
     let rest = line;
     let lead = '';
