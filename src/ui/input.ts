@@ -111,8 +111,12 @@ export function handleKey(c: Controller, palette: PaletteIndex, input: string, k
     case 'viewRunbooks':
       if (s.runUi.forMachine) d({ type: 'runUi', patch: { forMachine: undefined, index: 0 } });
       return d({ type: 'go', view: 'runbooks' });
-    case 'viewRun':
+    case 'viewRun': {
+      // a run waiting for an answer comes first
+      const waiting = Object.values(s.runUi.live).find((r) => r.status === 'running' && r.prompt);
+      if (waiting && waiting.id !== s.runUi.current) d({ type: 'runUi', patch: { current: waiting.id } });
       return d({ type: 'go', view: 'run' });
+    }
     case 'start':
       return c.runs?.startPlanned();
     case 'viewJournal':

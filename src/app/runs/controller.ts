@@ -324,7 +324,7 @@ export class RunsController implements RunsApi {
           this.d({ type: 'runPrompt', run: a.live.id, prompt: p });
           this.flush(a);
           const label = p.kind === 'confirm' ? `type ${p.target} to go on` : p.kind === 'manual' ? 'a manual step' : p.kind === 'choice' ? `${p.step} ${p.reason === 'failure' ? 'failed' : 'is in doubt'}: choose` : p.kind === 'takeover' ? `${p.target} is locked` : 'the runbook changed';
-          if (this.s.view !== 'run' || this.s.runUi.current !== a.live.id) this.notice('warn', `run ${a.live.runbook} waits for you (${label}): 5 then Tab, or :run`);
+          if (this.s.view !== 'run' || this.s.runUi.current !== a.live.id) this.notice('warn', `run ${a.live.runbook} waits for you (${label}): 6 shows it`);
         }),
     );
     a.queue = next.catch(() => undefined);
