@@ -15,6 +15,7 @@ const VIEWS: { view: ViewId; label: string; detail: string }[] = [
   { view: 'vms', label: 'vms', detail: 'hypervisors and their guests' },
   { view: 'runbooks', label: 'runbooks', detail: 'procedures to run' },
   { view: 'journal', label: 'journal', detail: 'runs and their timelines' },
+  { view: 'run', label: 'run', detail: 'the run going on: steps, output, questions' },
 ];
 
 export interface PaletteIndex {

@@ -4,6 +4,7 @@ import { UserError } from '../errors.js';
 import { openFleet } from '../fleet.js';
 import { Reach } from '../../app/reach.js';
 import { Session } from '../../app/session.js';
+import { labHands } from '../labHands.js';
 
 export async function run(ctx: CliContext): Promise<number> {
   if (!process.stdout.isTTY || !process.stdin.isTTY) throw new UserError('the console needs a terminal (for scripts: baie probe --json, baie run --json)');
@@ -23,6 +24,8 @@ export async function run(ctx: CliContext): Promise<number> {
     lab: !!fleet.lab,
     ascii: ctx.flags.ascii === true || settings.ascii,
     refreshMs: settings.refreshSeconds * 1000,
+    // on the lab, the lab's people can do a manual step's physical action (Ctrl-L in the run view)
+    hands: fleet.lab ? labHands(fleet) : undefined,
     onQuit: () => done(),
     openSession: async (machine, kind) => {
       handOff ??= await import('../../app/handoff.js');
