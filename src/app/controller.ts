@@ -13,6 +13,8 @@ export interface Controller {
   openConsole(machine: string): void;
   power(machine: string, action: PowerAction): void;
   quit(): void;
+  /** The operator answered the open question (store.ask); undefined = cancelled. */
+  answerAsk?(id: number, value: string | undefined): void;
   /** Milliseconds between probe rounds (staleness). */
   refreshMs: number;
   /** Runbooks, runs and the journal (absent in tests that do not need them). */

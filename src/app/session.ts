@@ -9,6 +9,8 @@ import type { Controller, PowerAction } from './controller.js';
 import type { Reach } from './reach.js';
 import { probeFleet } from '../probe/prober.js';
 import type { MachineProbe } from '../probe/types.js';
+import type { Ask } from './state.js';
+import type { UnknownHostAnswer, UnknownHostQuestion } from '../transport/ssh/hostKeyPolicy.js';
 import { dirname } from 'node:path';
 import { RunsController } from './runs/controller.js';
 import { runDeps } from './runDeps.js';
@@ -167,6 +169,50 @@ export class Session implements Controller {
       .openSession(machine, kind)
       .then((line) => this.notice('info', line))
       .catch((e: Error) => this.notice('error', e.message.split('\n')[0]));
+  }
+
+  private asks = new Map<number, (v: string | undefined) => void>();
+  private nextAsk = 1;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /** Ask the operator; questions are asked one at a time. */
+  ask(q: Omit<Ask, 'id'>): Promise<string | undefined> {
+    const run = () =>
+      new Promise<string | undefined>((resolve) => {
+        const id = this.nextAsk++;
+        this.asks.set(id, resolve);
+        this.store.dispatch({ type: 'ask', ask: { ...q, id } });
+      });
+    const p = this.queue.then(run, run);
+    this.queue = p;
+    return p;
+  }
+
+  answerAsk(id: number, value: string | undefined): void {
+    const r = this.asks.get(id);
+    if (!r) return;
+    this.asks.delete(id);
+    this.store.dispatch({ type: 'ask', ask: undefined });
+    r(value);
+  }
+
+  /** An unknown host key: show the fingerprint, the operator decides. */
+  async askHostKey(q: UnknownHostQuestion): Promise<UnknownHostAnswer> {
+    const v = await this.ask({
+      title: `Unknown host key for ${q.machine}`,
+      lines: [`${q.host}:${q.port} presents ${q.keyType} ${q.fingerprint}`, 'Compare it with the machine\'s console (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub) before trusting it.'],
+      choices: [
+        { key: 'a', label: 'accept and save to ~/.ssh/known_hosts', value: 'accept' },
+        { key: 'o', label: 'accept for this session only', value: 'accept-once' },
+        { key: 'r', label: 'refuse', value: 'refuse' },
+      ],
+    });
+    return (v as UnknownHostAnswer | undefined) ?? 'refuse';
+  }
+
+  /** A passphrase for an encrypted key, typed masked; never stored. */
+  askPassphrase(keyFile: string): Promise<string | undefined> {
+    return this.ask({ title: 'Key passphrase', lines: [`Passphrase for ${keyFile} (Enter when done, Esc to skip this key):`], secret: true, typed: '' });
   }
 
   quit(): void {

@@ -23,6 +23,17 @@ export interface Notice {
   at: number;
 }
 
+/** A question the console must answer before going on (unknown host key, key passphrase). */
+export interface Ask {
+  id: number;
+  title: string;
+  lines: string[];
+  /** One key per answer; without choices the operator types a text (masked when secret). */
+  choices?: { key: string; label: string; value: string }[];
+  secret?: boolean;
+  typed?: string;
+}
+
 export interface AppState {
   fleet: Fleet;
   probes: Record<string, MachineProbe>;
@@ -40,6 +51,7 @@ export interface AppState {
   help: boolean;
   confirm?: Confirm;
   quitAsk: boolean;
+  ask?: Ask;
   readOnly: boolean;
   lab: boolean;
   rehearsal?: { drill: string; startedAt: number; stoppedAt?: number };
@@ -73,6 +85,7 @@ export type Action =
   | { type: 'fleet'; fleet: Fleet }
   | { type: 'runs'; runs: Record<string, string> }
   | { type: 'rehearsal'; rehearsal?: AppState['rehearsal'] }
+  | { type: 'ask'; ask?: Ask }
   | { type: 'debrief'; debrief?: Debrief }
   | { type: 'runUi'; patch: Partial<RunsUi> }
   | { type: 'liveRun'; run: LiveRun }
@@ -152,6 +165,8 @@ export function reduce(s: AppState, a: Action): AppState {
       return { ...s, runs: a.runs };
     case 'rehearsal':
       return { ...s, rehearsal: a.rehearsal };
+    case 'ask':
+      return { ...s, ask: a.ask };
     case 'debrief':
       return { ...s, debrief: a.debrief };
     case 'runUi':

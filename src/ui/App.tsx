@@ -8,7 +8,7 @@ import { makeTheme } from './theme.js';
 import { handleKey, paletteResults } from './input.js';
 import { Header } from './parts/Header.js';
 import { Footer } from './parts/Footer.js';
-import { ConfirmBox, HelpBox, PaletteBox, QuitBox } from './parts/Overlays.js';
+import { AskBox, ConfirmBox, HelpBox, PaletteBox, QuitBox } from './parts/Overlays.js';
 import { RackView } from './views/RackView.js';
 import { MachinesView } from './views/MachinesView.js';
 import { MachineView } from './views/MachineView.js';
@@ -60,7 +60,9 @@ export function App({ controller }: { controller: Controller }) {
     <Box flexDirection="column" width={width} height={height - 1}>
       <Header s={s} theme={theme} width={width} now={now} />
       <Box height={bodyH} flexDirection="column">
-        {s.palette ? (
+        {s.ask ? (
+          <AskBox s={s} width={width} />
+        ) : s.palette ? (
           <PaletteBox s={s} results={paletteResults(s, palette)} width={width} />
         ) : s.help ? (
           <HelpBox s={s} width={width} height={bodyH} />

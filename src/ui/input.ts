@@ -33,6 +33,23 @@ export function handleKey(c: Controller, palette: PaletteIndex, input: string, k
     if (s.confirm) return d({ type: 'confirm', confirm: undefined });
     return Object.keys(s.runs).length ? d({ type: 'quitAsk', on: true }) : c.quit();
   }
+  if (s.ask) {
+    const a = s.ask;
+    if (a.choices) {
+      const c = a.choices.find((x) => x.key === input);
+      if (c) c2(c.value);
+      else if (key.escape) c2(undefined);
+      return;
+    }
+    if (key.escape) return c2(undefined);
+    if (key.return) return c2(a.typed ?? '');
+    if (key.backspace || key.delete) return d({ type: 'ask', ask: { ...a, typed: (a.typed ?? '').slice(0, -1) } });
+    if (input && !key.ctrl && !key.meta) d({ type: 'ask', ask: { ...a, typed: (a.typed ?? '') + input } });
+    return;
+    function c2(v: string | undefined) {
+      c.answerAsk?.(a.id, v);
+    }
+  }
   if (s.quitAsk) {
     d({ type: 'quitAsk', on: false });
     if (input === 'y' || input === 'Y') c.quit();

@@ -45,6 +45,10 @@ export function harness(opts: { readOnly?: boolean; lab?: boolean; ascii?: boole
     openConsole: (m) => calls.push(`console:${m}`),
     power: (m, a) => calls.push(`power:${m}:${a}`),
     quit: () => calls.push('quit'),
+    answerAsk: (id, v) => {
+      calls.push(`ask:${id}:${v}`);
+      store.dispatch({ type: 'ask', ask: undefined });
+    },
   };
   const r = render(<App controller={controller} />);
   const type = async (...keys: string[]) => {

@@ -10,7 +10,13 @@ export async function run(ctx: CliContext): Promise<number> {
   if (!process.stdout.isTTY || !process.stdin.isTTY) throw new UserError('the console needs a terminal (for scripts: baie probe --json, baie run --json)');
   const opened = await openFleet(ctx, { startLab: true });
   const { fleet, settings } = opened;
-  const reach = new Reach(fleet, { acceptNewHostKeys: ctx.flags['accept-new-host-keys'] === true });
+  // the console asks about unknown host keys and key passphrases itself
+  let asker: Session | undefined;
+  const reach = new Reach(fleet, {
+    acceptNewHostKeys: ctx.flags['accept-new-host-keys'] === true,
+    onUnknownHostKey: (q) => (asker ? asker.askHostKey(q) : Promise.resolve('refuse')),
+    passphrase: (file) => (asker ? asker.askPassphrase(file) : Promise.resolve(undefined)),
+  });
   // Ink and the views load after the fleet is known; nothing else needs them.
   const [{ render }, React, { App }] = await Promise.all([import('ink'), import('react'), import('../../ui/App.js')]);
   let handOff: typeof import('../../app/handoff.js') | undefined;
@@ -46,6 +52,7 @@ export async function run(ctx: CliContext): Promise<number> {
       });
     },
   });
+  asker = session;
   const mount = () => render(React.createElement(App, { controller: session }), { exitOnCtrlC: false, patchConsole: false });
   process.stdout.write('\x1b[?1049h\x1b[H');
   const restore = () => process.stdout.write('\x1b[?1049l');

@@ -103,3 +103,28 @@ export function TypedConfirmBox({ title, question, expect, typed, error, note, w
     </Box>
   );
 }
+
+export function AskBox({ s, width }: { s: AppState; width: number }) {
+  const a = s.ask!;
+  return (
+    <Box flexDirection="column" borderStyle={boxStyle(s.ascii, 'double')} width={Math.min(width, 90)}>
+      <Text bold>{asciiText(s.ascii, a.title)}</Text>
+      {a.lines.map((l, i) => (
+        <Text key={i} wrap="wrap">{asciiText(s.ascii, l)}</Text>
+      ))}
+      {a.choices ? (
+        a.choices.map((c) => (
+          <Text key={c.key}>
+            <Text bold>{c.key}</Text> {c.label}
+          </Text>
+        ))
+      ) : (
+        <Text>
+          {'> '}
+          {a.secret ? '*'.repeat((a.typed ?? '').length) : a.typed}
+          <Text inverse> </Text>
+        </Text>
+      )}
+    </Box>
+  );
+}
