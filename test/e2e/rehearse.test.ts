@@ -1,8 +1,8 @@
 /**
  * A drill in a real terminal: `baie rehearse` starts its lab in the default lab dir (XDG_STATE_HOME in a temp
- * dir), the clock runs in the header, the team (this test) opens ella and fixes postfix with a runbook run from
- * a second "terminal" (`baie run … --yes`, journalled in the same state dir), the goal holds, the clock stops,
- * the debrief opens and `--export` wrote it as Markdown.
+ * dir), the clock runs in the header, the team (this test) opens ella and fixes postfix with the drill's runbook
+ * started from the console's run views, the goal holds, the clock stops, the debrief opens and `--export` wrote
+ * it as Markdown. The drill and its runbook come from a runbook directory set with `baie config set runbookDirs`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Tmux, tmuxSkipReason } from './tmux.js';
 import { BAIE } from './lab.js';
 
-const FIX = join(import.meta.dirname, '..', 'rehearse', 'fixtures');
+const RB = join(import.meta.dirname, '..', 'rehearse', 'fixtures', 'runbooks');
 const skip = tmuxSkipReason() ?? (existsSync(BAIE) ? undefined : `${BAIE} is missing: build first (npx tsc -p tsconfig.json)`);
 
 describe.skipIf(!!skip)(`a drill in a real terminal${skip ? ` (skipped: ${skip})` : ''}`, () => {
@@ -27,7 +27,8 @@ describe.skipIf(!!skip)(`a drill in a real terminal${skip ? ` (skipped: ${skip})
 
   beforeAll(async () => {
     expect((await baie('config', 'set', 'refreshSeconds', '2')).exitCode).toBe(0);
-    await tmux.start(`node ${BAIE} rehearse ${join(FIX, 'service-down-ella.yaml')} --export ${exported}`, { ...env, TERM: 'xterm-256color' });
+    expect((await baie('config', 'set', 'runbookDirs', RB)).exitCode).toBe(0);
+    await tmux.start(`node ${BAIE} rehearse service-down-ella --export ${exported}`, { ...env, TERM: 'xterm-256color' });
   }, 30_000);
   afterAll(async () => {
     await tmux.kill();
@@ -55,7 +56,7 @@ describe.skipIf(!!skip)(`a drill in a real terminal${skip ? ` (skipped: ${skip})
   }, 45_000);
 
   it('refuses a second drill while this one\'s lab runs in the default dir', async () => {
-    const r = await baie('rehearse', join(FIX, 'service-down-ella.yaml'));
+    const r = await baie('rehearse', 'service-down-ella');
     expect(r.exitCode).toBe(2);
     expect(r.stderr.trim()).toBe(`baie: a lab already runs in ${labDir}: stop it first (a drill starts its own lab there)`);
   });
@@ -70,15 +71,31 @@ describe.skipIf(!!skip)(`a drill in a real terminal${skip ? ` (skipped: ${skip})
   }, 30_000);
 
   it('fixing postfix stops the clock and opens the debrief with the recovery time', async () => {
-    const run = await baie('run', join(FIX, 'restart-service.yaml'), '-p', 'host=ella', '-p', 'service=postfix', '--yes', '--json', '--inventory', join(labDir, 'inventory.yaml'));
-    expect(run.exitCode, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/"t":"run-end","at":\d+,"status":"done"/);
+    // the drill's runbook from the console: all runbooks, filter, parameters, plan, start
+    await tmux.keys('4');
+    await tmux.waitFor(/restart-service\s+15m/);
+    await tmux.type('/restart');
+    await tmux.keys('Enter', 'Enter');
+    await tmux.waitFor(/fill the parameters/);
+    await tmux.keys('Enter');
+    await tmux.waitFor(/pick:/);
+    await tmux.type('ella');
+    await tmux.keys('Enter');
+    await tmux.waitFor(/host\*\s+ella/);
+    await tmux.type('postfix');
+    await tmux.keys('Enter');
+    await tmux.waitFor(/▶ \[ plan → \]/);
+    await tmux.keys('Enter');
+    await tmux.waitFor(/ella\$ systemctl start postfix/);
+    await tmux.keys('y');
     const s = await tmux.waitFor(/Debrief: Mail stops on a web frontend/, 20_000);
     expect(s).toMatch(/baie │ debrief/);
     expect(s).toMatch(/Outcome\s+goal reached/);
     expect(s).toMatch(/Time to recover\s+\d+s against a budget of 15m00s \(within\)/);
     expect(s).toMatch(/Time to detect service-down on ella\s+\d+s \(probe showed it at \+00:00:\d\d, team opened it in the console at \+00:00:\d\d\)/);
-    expect(s).toMatch(/Runbooks run\s+restart-service done \(mode run\)/);
+    expect(s).toMatch(/Expected runbook\s+restart-service \(used\)/);
+    expect(s).toMatch(/Runbooks run\s+restart-service done/);
+    expect(s).toMatch(/Steps\s+2 ok/);
     const stopped = clockOf(s);
     await new Promise((r) => setTimeout(r, 1500));
     expect(clockOf(await tmux.screen())).toBe(stopped);
@@ -95,6 +112,9 @@ describe.skipIf(!!skip)(`a drill in a real terminal${skip ? ` (skipped: ${skip})
     expect(md).toMatch(/- Time to recover: \d+s against a budget of 15m00s \(within\)/);
     expect(md).toContain('### restart-service: done');
     expect(md).toMatch(/\+\d\d:\d\d:\d\d {2}fault injected: service-down on ella \(postfix\)/);
+    // the surprise came 3 m of lab time later: 3 s at x60
+    expect(md).toMatch(/\+00:00:(0[3-9]|1\d) {2}fault injected: service-down on emma \(dovecot\) \(surprise at 3m of lab time\)/);
+    expect(md).toMatch(/- Time to detect service-down on emma: not detected: probes showed it at \+00:00:0\d, nobody acted on emma/);
     await tmux.keys('q');
     const end = Date.now() + 10_000;
     while ((await tmux.alive()) && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
@@ -109,7 +129,7 @@ describe.skipIf(!!skip)(`a drill in a real terminal${skip ? ` (skipped: ${skip})
     const unfinished = join(root, 'unfinished.md');
     const t2 = new Tmux();
     try {
-      await t2.start(`node ${BAIE} rehearse ${join(FIX, 'service-down-ella.yaml')} --export ${unfinished}`, { ...env, TERM: 'xterm-256color' });
+      await t2.start(`node ${BAIE} rehearse service-down-ella --export ${unfinished}`, { ...env, TERM: 'xterm-256color' });
       await t2.waitFor(/\[DRILL service-down-ella \d\d:\d\d:\d\d\]/, 30_000);
       await t2.waitFor(/✖ ella/, 20_000);
       await t2.keys('q');

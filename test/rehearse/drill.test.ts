@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { findDrill, listDrills, loadDrillFile, parseDrill, shippedDrillsDir } from '../../src/app/drill.js';
 import { formatProblems } from '../../src/inventory/problems.js';
 
-const FIX = join(import.meta.dirname, 'fixtures');
+const FIX = join(import.meta.dirname, 'fixtures', 'runbooks', 'drills');
 
 describe('drill loader', () => {
   it('loads a good drill with durations turned into milliseconds', async () => {
@@ -14,7 +14,10 @@ describe('drill loader', () => {
     expect(d.runbook).toBe('restart-service');
     expect(d.budgetMs).toBe(15 * 60_000);
     expect(d.speed).toBe(60);
-    expect(d.faults).toEqual([{ fault: 'service-down', machine: 'ella', arg: 'postfix', atMs: 0 }]);
+    expect(d.faults).toEqual([
+      { fault: 'service-down', machine: 'ella', arg: 'postfix', atMs: 0 },
+      { fault: 'service-down', machine: 'emma', arg: 'dovecot', atMs: 180_000, at: '3m' },
+    ]);
     expect(d.goal[0]).toEqual({ machine: 'ella', field: 'services', contains: { name: 'postfix', state: 'active' } });
     expect(d.params).toEqual({ host: 'ella', service: 'postfix' });
   });

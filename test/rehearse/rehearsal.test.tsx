@@ -24,7 +24,7 @@ const probe = (name: string, postfix: string, at: number): MachineProbe => ({
 const tick = () => new Promise((r) => setTimeout(r, 30));
 
 async function setup() {
-  const drill = (await loadDrillFile(join(import.meta.dirname, 'fixtures', 'service-down-ella.yaml'))).drill!;
+  const drill = (await loadDrillFile(join(import.meta.dirname, 'fixtures', 'runbooks', 'drills', 'service-down-ella.yaml'))).drill!;
   const store = createStore<AppState, Action>(reduce, initialState(fleet, { lab: true }));
   const goals: number[] = [];
   const t0 = Date.now() - 95_000;
