@@ -66,3 +66,49 @@ describe.skipIf(skip)('disk-swap-mdadm on the lab', () => {
     expect(r.steps['fail-a']).toBe('refused');
   });
 });
+
+describe.skipIf(skip)('disk-swap-zfs on the lab', () => {
+  let lab: Lab;
+  const drill = skip ? undefined! : loadDrill('disk-swap-zfs');
+  beforeAll(async () => {
+    lab = await startLab({ speed: 600 });
+  });
+  afterAll(async () => lab?.stop());
+
+  it('refuses on a healthy node, saying why', async () => {
+    const r = await lab.run('disk-swap-zfs', drill.params, { confirm: drill.confirm, labHands: true });
+    expect(r.status).not.toBe('done');
+    expect(r.steps.check).toBe('failed');
+    expect(r.reason).toMatch(/refusing: no device of the pool is FAULTED, UNAVAIL or REMOVED/);
+    expect(Object.keys(r.steps)).toEqual(['check']);
+  });
+
+  it('plan shows the zpool and proxmox-boot-tool commands; --markdown a checklist', async () => {
+    const p = await lab.plan('disk-swap-zfs', drill.params);
+    expect(p.code, p.stderr).toBe(0);
+    expect(p.stdout).toMatch(/run +pve1\$ zpool status rpool; echo ==real; zpool status -L rpool/);
+    expect(p.stdout).toMatch(/zpool replace -f rpool /);
+    expect(p.stdout).toMatch(/proxmox-boot-tool format \/dev\//);
+    expect(p.stdout).toMatch(/until +pve1\$ zpool status -x rpool \| grep -q 'is healthy'/);
+    const md = await lab.plan('disk-swap-zfs', drill.params, ['--markdown']);
+    expect(md.stdout).toMatch(/^# Replace a failed disk in a Proxmox ZFS mirror/m);
+    expect(md.stdout).toMatch(/⚠ destructive/);
+  });
+
+  it('the drill: a disk of rpool dies; after the runbook the pool is ONLINE and both ESPs are synced', async () => {
+    await injectFaults(lab, drill);
+    const r = await lab.run(drill.runbook, drill.params, { confirm: drill.confirm, labHands: true });
+    expect(r.status, stepReport(r)).toBe('done');
+    expect(r.values.disk).toBe('sdb');
+    expect(r.values.peer).toBe('sda');
+    expect(r.values.old).toMatch(/^ata-.*-part3$/);
+    expect(r.values.verdict).toMatch(/FAILED/);
+    expect(r.values.esp).toBe('2');
+    expect(r.steps['esp-init']).toBe('ok');
+    const probes = await lab.probe(goalMachines(drill));
+    expect(evaluateGoal(drill.goal, probes)).toEqual([]);
+    const pool = (probes[0].pools as { name: string; state: string; devices: { name: string; state: string }[] }[]).find((p) => p.name === 'rpool')!;
+    expect(pool.state).toBe('ONLINE');
+    expect(pool.devices.filter((d) => d.state === 'ONLINE').length).toBe(4);
+  }, 120_000);
+});
