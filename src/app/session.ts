@@ -70,6 +70,7 @@ export class Session implements Controller {
       journalDir: () => o.journalDir ?? journalsDir(),
       runbookDirs: () => o.runbookDirs ?? settings()?.runbookDirs ?? [],
       operator: () => o.operator ?? operatorName(settings() ?? DEFAULTS),
+      mode: () => this.runMode,
       hands: o.hands,
       labDir: o.fleet.lab && o.fleet.source ? dirname(o.fleet.source) : undefined,
       now: o.now,

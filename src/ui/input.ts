@@ -196,7 +196,7 @@ function move(c: Controller, intent: Intent, pageSize: number): void {
   const s = c.store.getState();
   const d = c.store.dispatch;
   const step = intent === 'up' ? -1 : intent === 'down' ? 1 : intent === 'pageUp' ? -pageSize : intent === 'pageDown' ? pageSize : intent === 'home' ? -1e9 : intent === 'end' ? 1e9 : 0;
-  if (s.view === 'machine' || s.view === 'vms' || s.view === 'run' || s.view === 'journal' || s.view === 'runbooks' || s.view === 'plan') {
+  if (s.view === 'machine' || s.view === 'vms' || s.view === 'run' || s.view === 'journal' || s.view === 'runbooks' || s.view === 'plan' || s.view === 'debrief') {
     if (step) d({ type: 'scroll', to: s.scroll + step });
     return;
   }

@@ -84,7 +84,8 @@ describe('a rehearsal in a console session', () => {
     const app = render(<App controller={controller} />);
     await tick();
     const f = app.lastFrame() ?? '';
-    expect(f).toContain('[DRILL service-down-ella 00:01:23]');
+    expect(f).toContain('[DRILL 00:01:23 stopped]');
+    expect(f).not.toContain('service-down-ella 00');
     expect(f).toContain('Debrief: Mail stops on a web frontend (service-down-ella)');
     expect(f).toMatch(/Time to recover\s+1m23s against a budget of 15m00s \(within\)/);
     // a long value wraps under its column

@@ -55,6 +55,8 @@ export interface RunsOptions {
   journalDir(): string;
   runbookDirs(): string[];
   operator(): string;
+  /** 'rehearse' while a drill runs: the journal says the run was a rehearsal. */
+  mode?(): 'run' | 'rehearse';
   hands?(action: string): Promise<string>;
   /** The lab's directory (for the `baie lab hands … --dir` hint). */
   labDir?: string;
@@ -262,6 +264,7 @@ export class RunsController implements RunsApi {
         prompter,
         journalDir: this.o.journalDir(),
         operator: this.o.operator(),
+        mode: this.o.mode?.() ?? 'run',
         readOnly: this.s.readOnly,
         signal: a.ac.signal,
         onEvent: (e) => this.onEvent(a, e),

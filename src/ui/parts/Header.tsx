@@ -17,7 +17,7 @@ export function Header({ s, theme, width, now }: { s: AppState; theme: Theme; wi
       {s.readOnly && <Text color={theme.color ? 'yellow' : undefined} bold> [READ-ONLY]</Text>}
       {s.rehearsal && (
         <Text color={theme.color ? 'magenta' : undefined} bold>
-          {' '}[DRILL {s.rehearsal.drill} {formatClock((s.rehearsal.stoppedAt ?? now) - s.rehearsal.startedAt)}]
+          {' '}[DRILL {formatClock((s.rehearsal.stoppedAt ?? now) - s.rehearsal.startedAt)}{s.rehearsal.stoppedAt ? ' stopped' : ''}]
         </Text>
       )}
       {runs.length > 0 && <Text color={theme.color ? 'blue' : undefined} bold> [RUN {runs.join(', ')}]</Text>}

@@ -1,6 +1,6 @@
 /** The drill debrief: the numbers, the runs, the timeline and how they are computed. Scrollable. */
 import React from 'react';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import type { ExtraViewProps } from '../extra.js';
 import { debriefLines } from '../../../app/debrief.js';
 
@@ -37,13 +37,6 @@ export function DebriefView({ s, theme, width, height, controller }: ExtraViewPr
   const bodyH = Math.max(1, height - 1);
   const max = Math.max(0, lines.length - bodyH);
   const start = Math.min(s.scroll, max);
-  // the shared key handler does not scroll this view: do it here
-  useInput((input, key) => {
-    if (s.palette || s.help || s.confirm || s.quitAsk || s.filterOpen) return;
-    const page = Math.max(1, bodyH - 2);
-    const to = key.upArrow || input === 'k' ? start - 1 : key.downArrow || input === 'j' ? start + 1 : key.pageUp ? start - page : key.pageDown || input === ' ' ? start + page : input === 'g' ? 0 : input === 'G' ? max : undefined;
-    if (to !== undefined) controller.store.dispatch({ type: 'scroll', to: Math.max(0, Math.min(max, to)) });
-  });
   if (!d) return <Text dimColor>No debrief yet: it opens when the drill's goal holds (baie rehearse DRILL).</Text>;
   const color = theme.color;
   return (
