@@ -47,7 +47,7 @@ describe.skipIf(!!skip)(`a drill in a real terminal${skip ? ` (skipped: ${skip})
     expect(s).toContain('[LAB]');
     labPid = Number(readFileSync(join(labDir, 'lab.pid'), 'utf8'));
     expect(alive(labPid)).toBe(true);
-    expect(s).toMatch(/drill service-down-ella started: find what broke/);
+    expect(s).toMatch(/drill started: find what broke/);
     const first = clockOf(s)!;
     await new Promise((r) => setTimeout(r, 2200));
     const later = clockOf(await tmux.screen())!;

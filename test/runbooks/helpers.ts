@@ -20,6 +20,7 @@
  * Everything a lab writes (journals, settings, the lab dir) lives under one temp dir removed by stop().
  * Needs `dist/` (npm test builds first; alone: `npx tsc -p tsconfig.json`).
  */
+import { execFileSync } from 'node:child_process';
 import { execa, type ResultPromise } from 'execa';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,7 +41,8 @@ export function cliSkipReason(): string | undefined {
 /** Why OpenSSH's client is missing, or undefined (only Lab.ssh needs it). */
 export function sshSkipReason(): string | undefined {
   try {
-    return execa.sync('ssh', ['-V'], { reject: false }).exitCode === 0 ? undefined : 'ssh (OpenSSH client) is not installed';
+    execFileSync('ssh', ['-V'], { stdio: 'ignore' });
+    return undefined;
   } catch {
     return 'ssh (OpenSSH client) is not installed';
   }

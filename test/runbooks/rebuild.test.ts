@@ -89,5 +89,10 @@ describe.skipIf(skip)('rebuild-node on the lab', () => {
     // the lab clock (what the budget is about): the reinstall alone is 20 minutes
     expect(t1 - t0).toBeGreaterThan(20 * 60);
     expect(t1 - t0).toBeLessThan(2 * 3600);
+    // and the journal itself records lab time: the run took more than the 20-minute reinstall, less than 2 hours
+    const start = r.events.find((e) => e.t === 'run-start') as { at: number };
+    const end = r.events.find((e) => e.t === 'run-end') as { at: number };
+    expect(end.at - start.at).toBeGreaterThan(20 * 60_000);
+    expect(end.at - start.at).toBeLessThan(2 * 3_600_000);
   }, 200_000);
 });

@@ -8,6 +8,8 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import type { CliContext } from '../context.js';
+import { ConsoleScreen } from '../consoleScreen.js';
+import { labHands } from '../labHands.js';
 import { UserError } from '../errors.js';
 import { loadFleetFile, runningLab, startLabChild } from '../fleet.js';
 import { loadSettings } from '../../app/settings.js';
@@ -109,9 +111,7 @@ export async function run(ctx: CliContext): Promise<number> {
   });
   const [{ Reach }, { Session }, { Rehearsal }] = await Promise.all([import('../../app/reach.js'), import('../../app/session.js'), import('../../app/rehearsal.js')]);
   const reach = new Reach(fleet, { acceptNewHostKeys: false });
-  const [{ render }, React, { App }] = await Promise.all([import('ink'), import('react'), import('../../ui/App.js')]);
-  let handOff: typeof import('../../app/handoff.js') | undefined;
-  let app: ReturnType<typeof render> | undefined;
+  const screen = await ConsoleScreen.load();
   let done!: () => void;
   const finished = new Promise<void>((r) => (done = r));
   let exportError: string | undefined;
@@ -133,26 +133,14 @@ export async function run(ctx: CliContext): Promise<number> {
     readOnly: false,
     lab: true,
     rehearsal: true,
+    hands: labHands(fleet),
     ascii: ctx.flags.ascii === true || settings.ascii,
     refreshMs: Math.min(settings.refreshSeconds, 5) * 1000,
     onQuit: () => done(),
     onRound: (probes, at) => rehearsal.onRound(probes, at),
     openSession: async (machine, kind) => {
       rehearsal.action(machine, kind, Date.now());
-      handOff ??= await import('../../app/handoff.js');
-      return handOff.openSession(reach, machine, kind, {
-        stdin: process.stdin,
-        stdout: process.stdout,
-        onSuspend: () => {
-          app?.unmount();
-          app = undefined;
-        },
-        onResume: () => {
-          process.stdin.resume();
-          app = mount();
-        },
-        screen: 'clear',
-      });
+      return screen.openSession(reach, machine, kind);
     },
   });
   rehearsal = new Rehearsal({
@@ -179,24 +167,18 @@ export async function run(ctx: CliContext): Promise<number> {
       }, real),
     );
   });
-  session.store.dispatch({ type: 'notice', level: 'info', text: `drill ${drill.drill} started: find what broke and fix it; the clock stops when the drill's goal holds. ${gm}`, at: Date.now() });
+  session.store.dispatch({ type: 'notice', level: 'info', text: `drill started: find what broke and fix it; the clock stops when the drill's goal holds. ${gm}`, at: Date.now() });
 
-  const mount = () => render(React.createElement(App, { controller: session }), { exitOnCtrlC: false, patchConsole: false });
-  process.stdout.write('\x1b[?1049h\x1b[H');
-  const restore = () => process.stdout.write('\x1b[?1049l');
-  process.on('exit', restore);
   let final: Debrief | undefined;
   // a closed terminal or a kill still ends the drill properly: debrief written, lab stopped
   const onSignal = () => done();
   for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.once(sig, onSignal);
   try {
-    app = mount();
+    screen.show(session);
     session.start();
     await finished;
   } finally {
-    app?.unmount();
-    restore();
-    process.off('exit', restore);
+    screen.close();
     for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.off(sig, onSignal);
     session.stop();
     final = session.store.getState().debrief ?? rehearsal.debrief(Date.now());
@@ -204,8 +186,6 @@ export async function run(ctx: CliContext): Promise<number> {
     writeExport(final);
     await reach.close().catch(() => undefined);
     cleanup();
-    if (process.stdin.isTTY) process.stdin.setRawMode(false);
-    process.stdin.pause();
     setTimeout(() => process.exit(process.exitCode ?? 0), 300);
   }
   const d = final;

@@ -17,6 +17,7 @@ import { findRunbook } from '../../runbook/catalog.js';
 import type { Choice, RunStatus } from '../../runbook/events.js';
 import { formatProblems } from '../../inventory/index.js';
 import { labHands } from '../labHands.js';
+import { labClock } from '../labClock.js';
 
 const EXIT: Record<RunStatus, number> = { done: 0, failed: 1, aborted: 130, 'rolled-back': 1, refused: 3 };
 
@@ -71,7 +72,7 @@ export async function run(ctx: CliContext): Promise<number> {
       loaded,
       params,
       fleet,
-      deps: runDeps(reach, ctx.flags['lab-hands'] ? { hands: labHands(fleet) } : {}),
+      deps: runDeps(reach, { ...(await labClock(fleet)), ...(ctx.flags['lab-hands'] ? { hands: labHands(fleet) } : {}) }),
       prompter,
       journalDir: journalsDir(),
       operator: operatorName(settings),

@@ -1,0 +1,70 @@
+/**
+ * The terminal side of a console session, shared by `baie` and `baie rehearse`: Ink mounted in
+ * the alternate screen, handed over to a shell or serial console and taken back, and left clean.
+ * Ink and the views load here, lazily: no other command pays for them.
+ */
+import type { Controller } from '../app/controller.js';
+import type { Reach } from '../app/reach.js';
+
+type Ink = typeof import('ink');
+type Instance = ReturnType<Ink['render']>;
+
+export class ConsoleScreen {
+  private app?: Instance;
+  private controller?: Controller;
+  private handOff?: typeof import('../app/handoff.js');
+  private readonly restore = () => process.stdout.write('\x1b[?1049l');
+
+  private constructor(
+    private readonly ink: Ink,
+    private readonly React: typeof import('react'),
+    private readonly App: typeof import('../ui/App.js').App,
+  ) {}
+
+  static async load(): Promise<ConsoleScreen> {
+    const [ink, React, { App }] = await Promise.all([import('ink'), import('react'), import('../ui/App.js')]);
+    return new ConsoleScreen(ink, React, App);
+  }
+
+  /** Enter the alternate screen and draw the controller's store. */
+  show(controller: Controller): void {
+    this.controller = controller;
+    process.stdout.write('\x1b[?1049h\x1b[H');
+    process.on('exit', this.restore);
+    this.mount();
+  }
+
+  private mount(): void {
+    this.app = this.ink.render(this.React.createElement(this.App, { controller: this.controller! }), { exitOnCtrlC: false, patchConsole: false });
+  }
+
+  /** Hand the terminal to a shell or console on a machine; resolves with a notice line. */
+  async openSession(reach: Reach, machine: string, kind: 'shell' | 'console'): Promise<string> {
+    this.handOff ??= await import('../app/handoff.js');
+    return this.handOff.openSession(reach, machine, kind, {
+      stdin: process.stdin,
+      stdout: process.stdout,
+      onSuspend: () => {
+        this.app?.unmount();
+        this.app = undefined;
+      },
+      onResume: () => {
+        // handOff leaves stdin paused; Ink's 'readable' listener never fires on a paused stream
+        process.stdin.resume();
+        this.mount();
+      },
+      // the console already draws in the alternate screen
+      screen: 'clear',
+    });
+  }
+
+  /** Leave the alternate screen and give the terminal back as it was. */
+  close(): void {
+    this.app?.unmount();
+    this.app = undefined;
+    this.restore();
+    process.off('exit', this.restore);
+    if (process.stdin.isTTY) process.stdin.setRawMode(false);
+    process.stdin.pause();
+  }
+}
