@@ -22,8 +22,17 @@ export class ConsoleScreen {
   ) {}
 
   static async load(): Promise<ConsoleScreen> {
-    const [ink, React, { App }] = await Promise.all([import('ink'), import('react'), import('../ui/App.js')]);
-    return new ConsoleScreen(ink, React, App);
+    // Ink draws only a final frame when it believes it runs in CI (CI=true). The console always
+    // has a terminal (it refuses to start without one), so Ink must not see those variables.
+    const saved = { CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION };
+    delete process.env.CI;
+    delete process.env.CONTINUOUS_INTEGRATION;
+    try {
+      const [ink, React, { App }] = await Promise.all([import('ink'), import('react'), import('../ui/App.js')]);
+      return new ConsoleScreen(ink, React, App);
+    } finally {
+      for (const [k, v] of Object.entries(saved)) if (v !== undefined) process.env[k] = v;
+    }
   }
 
   /** Enter the alternate screen and draw the controller's store. */
