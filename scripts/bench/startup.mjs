@@ -8,7 +8,7 @@
  * Peers measured the same way: `top` until its `load average` header (a C TUI: the floor), and the
  * one-shot startups `ssh -V`, `ansible --version`, `node -e 0` (the runtime's own floor).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
@@ -111,6 +111,7 @@ if (!have('tmux')) {
     parts.push(['fresh node: import the CLI side (fleet, Reach, Session) and load the lab inventory', await esm(`const [{ loadFleetFile }] = await Promise.all([import(${dist('cli/fleet.js')}), import(${dist('app/reach.js')}), import(${dist('app/session.js')})]); await loadFleetFile(${JSON.stringify(lab.inventory)});`)]);
   } finally {
     tmux('kill-server');
+    rmSync(join(process.env.TMUX_TMPDIR || '/tmp', `tmux-${process.getuid()}`, sock), { force: true });
     await lab.stop();
   }
 }
