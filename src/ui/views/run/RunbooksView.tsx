@@ -1,6 +1,7 @@
 /** The runbooks list: unfinished runs to resume first, then every runbook; the selected one's doc beside it. */
 import React from 'react';
 import { Box, Text } from 'ink';
+import { wrapLines } from '../../layout/wrap.js';
 import type { ExtraViewProps } from '../extra.js';
 import { clampIndex, runbookRows, type RunbookRow } from '../../../app/runs/select.js';
 import { asc, fit, windowStart } from './glyphs.js';
@@ -45,11 +46,12 @@ export function RunbooksView({ s, theme, width, height }: ExtraViewProps) {
   const m = ui.forMachine ? s.fleet.machines.find((x) => x.name === ui.forMachine) : undefined;
   const head = m ? `Runbooks for ${m.name} (roles ${m.roles.join(', ') || 'none'}) — 4 shows all` : `Runbooks (${ui.catalog.entries.length})${ui.catalog.unfinished.length ? ` · ${ui.catalog.unfinished.length} unfinished run(s) to resume` : ''}`;
   const side = width >= 100;
-  const listW = side ? Math.min(70, Math.floor(width * 0.5)) : width;
+  const listW = side ? Math.min(60, Math.floor(width * 0.5)) : width;
   const listH = side ? height - 1 : Math.max(3, Math.min(rows.length, Math.floor((height - 1) / 2)));
   const start = windowStart(sel, rows.length, listH);
-  const doc = docLines(rows[sel]);
   const docW = side ? width - listW - 2 : width;
+  // wrap the doc to its pane: a cut line loses the part of the procedure that matters
+  const doc = docLines(rows[sel]).flatMap((l) => wrapLines([l.text], docW - 1).map((text) => ({ ...l, text })));
   const docH = side ? height - 1 : height - 1 - listH - 1;
   return (
     <Box flexDirection="column" width={width} height={height}>
