@@ -226,8 +226,8 @@ describe('runbooks view', () => {
     const f = await h.until(/Runbooks for fey/);
     expect(f).toContain('tui-test');
     expect(f).not.toContain('flaky');
-    await h.type(ENTER);
-    await h.until(/fill the parameters/);
+    await h.type('/', 't', 'u', 'i', ENTER, ENTER);
+    await h.until(/fill the param/);
     expect(h.s().runUi.form!.fields.find((x) => x.spec.name === 'host')!.value).toBe('fey');
     expect(h.frame()).toMatch(/host\*\s+fey/);
   });
