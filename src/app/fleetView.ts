@@ -35,8 +35,9 @@ export function liveGuests(fleet: Fleet, probes: Record<string, MachineProbe>): 
     }
   }
   const out = [...byId.values()].map((x) => x.g);
+  const seen = new Set(out.map((g) => g.vmid));
   for (const v of fleet.vms) {
-    if (!out.some((g) => g.vmid === v.id)) out.push({ vmid: v.id, type: v.type, name: v.name, node: v.node, status: 'unknown', maxmem: v.memBytes, maxcpu: v.cpus });
+    if (!seen.has(v.id)) out.push({ vmid: v.id, type: v.type, name: v.name, node: v.node, status: 'unknown', maxmem: v.memBytes, maxcpu: v.cpus });
   }
   return out.sort((a, b) => a.vmid - b.vmid);
 }
@@ -52,18 +53,37 @@ export interface HypervisorRoom {
   free: number;
 }
 
+const roomCache = new WeakMap<Record<string, MachineProbe>, { fleet: Fleet; rows: HypervisorRoom[] }>();
+
+/** Per hypervisor: its guests and whether the others have room for them. Computed once per probe round. */
 export function hypervisors(fleet: Fleet, probes: Record<string, MachineProbe>): HypervisorRoom[] {
+  const hit = roomCache.get(probes);
+  if (hit && hit.fleet === fleet) return hit.rows;
+  const rows = computeHypervisors(fleet, probes);
+  roomCache.set(probes, { fleet, rows });
+  return rows;
+}
+
+function computeHypervisors(fleet: Fleet, probes: Record<string, MachineProbe>): HypervisorRoom[] {
   const guests = liveGuests(fleet, probes);
   const nodes = new Map<string, { memTotal: number; memUsed: number }>();
   for (const p of Object.values(probes)) for (const n of p.nodes ?? []) nodes.set(n.node, { memTotal: n.maxmem ?? 0, memUsed: n.mem ?? 0 });
   const names = new Set<string>([...fleet.machines.filter(isHypervisor).map((m) => m.name), ...guests.map((g) => g.node)]);
   const rows: HypervisorRoom[] = [];
+  const byNode = new Map<string, GuestInfo[]>();
+  for (const g of guests) {
+    const l = byNode.get(g.node);
+    if (l) l.push(g);
+    else byNode.set(g.node, [g]);
+  }
+  let freeAll = 0;
+  for (const o of nodes.values()) freeAll += Math.max(0, o.memTotal - o.memUsed);
   for (const node of [...names].sort()) {
-    const mine = guests.filter((g) => g.node === node);
+    const mine = byNode.get(node) ?? [];
     const n = nodes.get(node) ?? { memTotal: 0, memUsed: 0 };
     const need = mine.filter((g) => g.status === 'running').reduce((s, g) => s + (g.maxmem ?? 0), 0);
-    let free = 0;
-    for (const [other, o] of nodes) if (other !== node) free += Math.max(0, o.memTotal - o.memUsed);
+    const own = nodes.get(node);
+    const free = freeAll - (own ? Math.max(0, own.memTotal - own.memUsed) : 0);
     rows.push({ node, guests: mine, memUsed: n.memUsed, memTotal: n.memTotal, need, free, othersCanHold: free >= need });
   }
   return rows;

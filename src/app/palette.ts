@@ -32,15 +32,30 @@ export function buildPalette(fleet: Fleet, guests: { vmid: number; name: string;
     ...(readOnly ? [] : [{ kind: 'action' as const, label: 'runbooks', detail: 'start a runbook', action: 'runbooks' }]),
   ];
   const fuse = new Fuse(items, { keys: [{ name: 'label', weight: 3 }, { name: 'detail', weight: 1 }], threshold: 0.4, ignoreLocation: true });
+  const lower = items.map((i) => i.label.toLowerCase());
+  let last: { q: string; limit: number; out: PaletteItem[] } | undefined;
   return {
     size: items.length,
     search(query, limit = 10) {
       const q = query.trim();
       if (!q) return items.slice(0, limit);
-      // An exact name wins over fuzzy neighbours.
-      const exact = items.filter((i) => i.label === q);
-      const fuzzy = fuse.search(q, { limit: limit + exact.length }).map((r) => r.item).filter((i) => !exact.includes(i));
-      return [...exact, ...fuzzy].slice(0, limit);
+      // the view and the key handler ask for the same query in one keystroke
+      if (last && last.q === q && last.limit === limit) return last.out;
+      // Names the operator typed (exact, then prefix, then substring) answer without fuzzy search;
+      // fuse.js only fills in when there are fewer than `limit` of those.
+      const l = q.toLowerCase();
+      const exact: PaletteItem[] = [];
+      const prefix: PaletteItem[] = [];
+      const inside: PaletteItem[] = [];
+      for (let i = 0; i < items.length && exact.length + prefix.length < limit; i++) {
+        const at = lower[i].indexOf(l);
+        if (at < 0) continue;
+        (lower[i] === l ? exact : at === 0 ? prefix : inside).push(items[i]);
+      }
+      let out = [...exact, ...prefix, ...inside].slice(0, limit);
+      if (out.length < limit) out = [...out, ...fuse.search(q, { limit }).map((r) => r.item).filter((i) => !out.includes(i))].slice(0, limit);
+      last = { q, limit, out };
+      return out;
     },
   };
 }

@@ -106,8 +106,23 @@ export function machineByName(fleet: Fleet, name: string): Machine | undefined {
   return fleet.machines.find((m) => m.name === name);
 }
 
+const rackIndexes = new WeakMap<Fleet, Map<string, Machine[]>>();
+
+/** Machines of a rack, top first. Indexed once per fleet: views call this on every frame. */
 export function machinesInRack(fleet: Fleet, site: string, rack: string): Machine[] {
-  return fleet.machines.filter((m) => m.site === site && m.rack === rack).sort((a, b) => b.u - a.u);
+  let idx = rackIndexes.get(fleet);
+  if (!idx) {
+    idx = new Map();
+    for (const m of fleet.machines) {
+      const k = `${m.site}\u0000${m.rack}`;
+      const list = idx.get(k);
+      if (list) list.push(m);
+      else idx.set(k, [m]);
+    }
+    for (const list of idx.values()) list.sort((a, b) => b.u - a.u);
+    rackIndexes.set(fleet, idx);
+  }
+  return idx.get(`${site}\u0000${rack}`) ?? [];
 }
 
 export function hasRole(m: Machine, role: string): boolean {
