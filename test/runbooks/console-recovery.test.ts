@@ -40,6 +40,7 @@ describe.skipIf(skip)('console-recovery on the lab', () => {
     expect(p.stdout).toContain('DESTRUCTIVE');
     expect(p.stdout).not.toContain('not-a-real-password');
     const md = await lab.plan('console-recovery', drill.params, ['--markdown']);
+    expect(md.code, md.stderr).toBe(0);
     expect(md.stdout).toMatch(/^## \d+\. Power cycle eva \(the console showed a kernel panic\) ⚠ destructive$/m);
   });
 
