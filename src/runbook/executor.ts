@@ -143,6 +143,9 @@ export async function execute(x: ExecuteInput): Promise<RunStatus> {
       }
     }
     status ??= end('done');
+  } catch (e) {
+    // a bug or an unexpected failure still ends the run on record
+    status = end('failed', `unexpected error: ${(e as Error)?.message?.split('\n')[0] ?? String(e)}`);
   } finally {
     if (status && !opts.signal?.aborted) for (const t of locked) if (await releaseLock(deps, t, opts.runId).catch(() => false)) emit({ t: 'lock', at: now(), target: t, action: 'release' });
     if (ending) emit({ t: 'run-end', at: now(), status: ending.status, reason: ending.reason });
@@ -173,7 +176,7 @@ export async function execute(x: ExecuteInput): Promise<RunStatus> {
     const since = new Date(now()).toISOString();
     for (const t of step.targets) {
       if (locked.has(t) || step.kind === 'manual') continue;
-      if (step.kind === 'ipmi' || step.kind === 'hostkey') continue; // the host may be down: locks live on the machine
+      if (step.kind === 'ipmi' || step.kind === 'hostkey' || step.kind === 'console') continue; // the host may be down: locks live on the machine
       const owner = { operator: opts.operator, run: opts.runId, runbook: rb.runbook, since };
       const r = await takeLock(deps, t, owner, opts.signal).catch((e: Error) => ({ ok: false as const, holder: `unreachable (${e.message.split('\n')[0]})` }));
       if (r.ok) {
@@ -202,10 +205,10 @@ export async function execute(x: ExecuteInput): Promise<RunStatus> {
     // when: skip targets whose condition fails
     const skipped: string[] = [];
     for (const c of step.commands.filter((c) => c.when && targets.includes(c.target))) {
-      const r = await deps.exec(c.target, c.when!, { signal: opts.signal, timeoutMs: 60_000 });
+      const r = await deps.exec(c.target, c.when!, { signal: opts.signal, timeoutMs: 60_000 }).catch((e: Error) => ({ code: null, stdout: '', stderr: e.message.split('\n')[0], durationMs: 0 }));
       if (r.code !== 0) {
         skipped.push(c.target);
-        emit({ t: 'step-end', at: now(), step: step.id, target: c.target, status: 'skipped', code: r.code, durationMs: r.durationMs, error: `when: ${c.when} → exit ${r.code}` });
+        emit({ t: 'step-end', at: now(), step: step.id, target: c.target, status: 'skipped', code: r.code, durationMs: r.durationMs, error: `when: ${c.when} → ${r.code === null ? r.stderr : `exit ${r.code}`}` });
       }
     }
     targets = targets.filter((t) => !skipped.includes(t));
@@ -217,8 +220,13 @@ export async function execute(x: ExecuteInput): Promise<RunStatus> {
       }
     }
     for (const c of step.commands.filter((c) => c.pre && targets.includes(c.target))) {
-      const r = await deps.exec(c.target, c.pre!, { signal: opts.signal, timeoutMs: 60_000 });
-      if (r.code !== 0) return { status: r.aborted ? 'aborted' : 'failed', error: `pre-check failed on ${c.target}: ${c.pre} → ${describeExit(r, c.pre!)}` };
+      const r = await deps.exec(c.target, c.pre!, { signal: opts.signal, timeoutMs: 60_000 }).catch((e: Error) => ({ code: null, stdout: '', stderr: e.message.split('\n')[0], durationMs: 0 }) as Awaited<ReturnType<RunDeps['exec']>>);
+      if (r.code !== 0) {
+        const why = `pre-check failed on ${c.target}: ${describeExit(r, c.pre!)}`;
+        // before anything changed, a failing pre-check means the runbook does not apply here
+        if (!completed.some((x) => !x.readOnly)) return { status: 'refused', error: why };
+        return { status: r.aborted ? 'aborted' : 'failed', error: why };
+      }
     }
     const results = await mapBounded(targets, step.parallel, async (t) => {
       const started = now();

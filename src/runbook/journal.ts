@@ -1,9 +1,11 @@
 /**
- * One append-only JSON-lines file per run. Each event is written and fsync'ed before the caller
- * goes on, so the next command is never sent before the record of the previous one is on disk.
- * Step output goes to files beside the journal (RUN.out/STEP.TARGET.log).
+ * One append-only JSON-lines file per run. Each event is written at once (a killed process loses
+ * nothing) and the file is synced to disk before the next command is sent to a machine (`flush`,
+ * called by the session in front of every command) and at close, so a machine that crashes never
+ * has a command on record without the events before it. Step output goes to files beside the
+ * journal (RUN.out/STEP.TARGET.log).
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, statSync, writeSync, appendFileSync } from 'node:fs';
+import { closeSync, fdatasyncSync, mkdirSync, openSync, readFileSync, readdirSync, statSync, writeSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunEvent } from './events.js';
 import { isDurable } from './events.js';
@@ -20,11 +22,20 @@ export class Journal {
     this.outDir = file.replace(/\.jsonl$/, '.out');
   }
 
+  private dirty = false;
+
   append(e: RunEvent): void {
     if (!isDurable(e)) return;
     const line = this.redact(JSON.stringify(e)) + '\n';
     writeSync(this.fd, line);
-    fsyncSync(this.fd);
+    this.dirty = true;
+  }
+
+  /** Sync what was appended to disk (before a command is sent). */
+  flush(): void {
+    if (!this.dirty) return;
+    fdatasyncSync(this.fd);
+    this.dirty = false;
   }
 
   /** Append step output to its file (redacted); returns the relative file name. */
@@ -37,6 +48,7 @@ export class Journal {
 
   close(): void {
     try {
+      this.flush();
       closeSync(this.fd);
     } catch {
       /* already closed */

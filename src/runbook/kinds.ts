@@ -105,7 +105,12 @@ async function runConsole(ctx: KindCtx, step: PlanStep, target: string): Promise
       if (!patterns.length) setTimeout(() => finish({ ok: true, code: 0, output: buf }), 1000);
     });
   } finally {
-    session.close();
+    // wait until the console is really released (SOL allows one session), at most 3 s
+    await new Promise<void>((done) => {
+      const t = setTimeout(done, 3000);
+      session.onClose(() => (clearTimeout(t), done()));
+      session.close();
+    });
   }
 }
 

@@ -54,6 +54,9 @@ export function startRun(s: StartRun): RunHandle {
     journal.append(safe);
     s.onEvent?.(safe);
   };
+  // nothing reaches a machine before the journal of what led to it is on disk
+  const synced = <A extends unknown[], R>(f: ((...a: A) => R) | undefined) => (f ? (...a: A): R => (journal.flush(), f(...a)) : undefined);
+  const deps: RunDeps = { ...s.deps, exec: synced(s.deps.exec)!, ipmi: synced(s.deps.ipmi), console: synced(s.deps.console), script: synced(s.deps.script), hands: synced(s.deps.hands) };
   const status = execute({
     rb,
     file: s.loaded.file,
@@ -61,7 +64,7 @@ export function startRun(s: StartRun): RunHandle {
     values: s.params.values,
     secrets: s.params.secrets,
     fleet: s.fleet,
-    deps: s.deps,
+    deps,
     prompter: s.prompter,
     emit,
     record: (step, target, chunk) => journal.output(step, target, chunk),

@@ -19,7 +19,8 @@ describe.skipIf(skip)('disk-swap-mdadm on the lab', () => {
   it('refuses on a healthy machine, saying why', async () => {
     const r = await lab.run('disk-swap-mdadm', drill.params, { confirm: drill.confirm, labHands: true });
     expect(r.status).not.toBe('done');
-    expect(r.steps.check).toBe('failed');
+    expect(r.steps.check).toBe('refused');
+    expect(r.status).toBe('refused');
     expect(r.reason).toMatch(/refusing: no md array is degraded/);
     // nothing after the check ran
     expect(Object.keys(r.steps)).toEqual(['check']);
@@ -78,7 +79,8 @@ describe.skipIf(skip)('disk-swap-zfs on the lab', () => {
   it('refuses on a healthy node, saying why', async () => {
     const r = await lab.run('disk-swap-zfs', drill.params, { confirm: drill.confirm, labHands: true });
     expect(r.status).not.toBe('done');
-    expect(r.steps.check).toBe('failed');
+    expect(r.steps.check).toBe('refused');
+    expect(r.status).toBe('refused');
     expect(r.reason).toMatch(/refusing: no device of the pool is FAULTED, UNAVAIL or REMOVED/);
     expect(Object.keys(r.steps)).toEqual(['check']);
   });
