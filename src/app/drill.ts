@@ -3,7 +3,8 @@
  * to use, a time budget and a goal over `baie probe --json`. Loader with FILE:LINE:COL problems;
  * never throws for a user's mistake. Format: .notes/RUNBOOKS.md ("Drill format").
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { runbookFiles } from '../runbook/catalog.js';
+import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -183,17 +184,8 @@ export function drillDirs(runbookDirs: string[] = []): string[] {
 }
 
 export async function listDrills(dirs: string[]): Promise<LoadedDrill[]> {
-  const files: string[] = [];
-  for (const d of dirs) {
-    let names: string[];
-    try {
-      names = await readdir(d);
-    } catch {
-      continue;
-    }
-    for (const n of names.sort()) if (/\.ya?ml$/.test(n)) files.push(join(d, n));
-  }
-  return Promise.all(files.map(loadDrillFile));
+  // the same YAML files per directory, in the same order, as runbooks
+  return Promise.all((await runbookFiles(dirs)).map(loadDrillFile));
 }
 
 /** A path to a YAML file, or the name of a drill in `dirs` (its `drill:` or its file name). */

@@ -1,4 +1,5 @@
 /** What the console shows about runbooks and runs: plain data in the store. No React, no I/O. */
+import type { RunSummary } from '../../runbook/journal.js';
 import type { Choice, RunEvent, RunStatus } from '../../runbook/events.js';
 
 /** One runbook of the catalog, as the list and the form need it. */
@@ -152,17 +153,8 @@ export interface LiveRun {
   aborting?: boolean;
 }
 
-export interface JournalRow {
-  run: string;
-  file: string;
-  runbook: string;
-  title: string;
-  operator: string;
-  startedAt: number;
-  endedAt?: number;
-  status: string;
-  steps: number;
-}
+/** A run as the journal list shows it. */
+export type JournalRow = RunSummary;
 
 export interface RunsUi {
   catalog: { entries: RunbookEntry[]; unfinished: UnfinishedRun[]; loaded: boolean; error?: string };

@@ -11,6 +11,8 @@ import { runDeps } from '../../app/runDeps.js';
 
 export async function run(ctx: CliContext): Promise<number> {
   if (!process.stdout.isTTY || !process.stdin.isTTY) throw new UserError('the console needs a terminal (for scripts: baie probe --json, baie run --json)');
+  // Ink and the views load while the fleet is read (or the lab starts): the first frame comes sooner
+  const screenP = ConsoleScreen.load();
   const opened = await openFleet(ctx, { startLab: true });
   const { fleet, settings } = opened;
   // the console asks about unknown host keys and key passphrases itself
@@ -20,8 +22,7 @@ export async function run(ctx: CliContext): Promise<number> {
     onUnknownHostKey: (q) => (asker ? asker.askHostKey(q) : Promise.resolve('refuse')),
     passphrase: (file) => (asker ? asker.askPassphrase(file) : Promise.resolve(undefined)),
   });
-  // Ink and the views load after the fleet is known; nothing else needs them.
-  const screen = await ConsoleScreen.load();
+  const screen = await screenP;
   let done!: () => void;
   const finished = new Promise<void>((r) => (done = r));
   const session: Session = new Session({
