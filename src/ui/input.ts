@@ -8,7 +8,7 @@ import type { AppState } from '../app/state.js';
 import type { PaletteIndex, PaletteItem } from '../app/palette.js';
 import { machinesInRack } from '../model/fleet.js';
 import { resolveKey, type Intent } from './keys/bindings.js';
-import { rackOrder, rackRows } from './layout/rackRows.js';
+import { rackOrder, rackRowsCached } from './layout/rackRows.js';
 import { visibleRacks } from './views/RackView.js';
 import { filteredMachines } from './views/MachinesView.js';
 import { handleRunKey } from './views/run/keys.js';
@@ -210,7 +210,7 @@ function move(c: Controller, intent: Intent, pageSize: number): void {
   // racks
   const racks = visibleRacks(s);
   if (!racks.length) return;
-  const orders = racks.map((r) => rackOrder(rackRows(r, machinesInRack(s.fleet, r.site, r.name))));
+  const orders = racks.map((r) => rackOrder(rackRowsCached(r, machinesInRack(s.fleet, r.site, r.name))));
   let ri = orders.findIndex((o) => o.includes(s.selected ?? ''));
   if (ri < 0) ri = 0;
   const order = orders[ri];

@@ -8,6 +8,17 @@ export type RackRow =
   | { kind: 'machine'; machine: Machine; u: number; first: boolean; last: boolean }
   | { kind: 'free'; fromU: number; toU: number };
 
+const cache = new WeakMap<Machine[], Map<Rack, RackRow[]>>();
+
+/** rackRows, computed once per rack per fleet (machinesInRack returns the same array for a fleet). */
+export function rackRowsCached(rack: Rack, machines: Machine[]): RackRow[] {
+  let m = cache.get(machines);
+  if (!m) cache.set(machines, (m = new Map()));
+  let rows = m.get(rack);
+  if (!rows) m.set(rack, (rows = rackRows(rack, machines)));
+  return rows;
+}
+
 export function rackRows(rack: Rack, machines: Machine[], opts: { maxFreeRows?: number } = {}): RackRow[] {
   const byU = new Map<number, Machine>();
   for (const m of machines) for (let u = m.u; u < m.u + m.height; u++) if (!byU.has(u)) byU.set(u, m);

@@ -4,7 +4,7 @@ import type { AppState } from '../../app/state.js';
 import { asciiText, type Theme } from '../theme.js';
 import { machinesInRack } from '../../model/fleet.js';
 import { levelOf, reasonsOf, isStale } from '../../app/fleetView.js';
-import { rackRows, type RackRow } from '../layout/rackRows.js';
+import { rackRowsCached, type RackRow } from '../layout/rackRows.js';
 
 export const RACK_COL_WIDTH = 26;
 
@@ -42,7 +42,7 @@ export function RackView({ s, theme, width, height, now, refreshMs }: { s: AppSt
             <Text bold wrap="truncate">
               {r.site} / {r.name} ({r.height}U)
             </Text>
-            {windowRows(rackRows(r, machinesInRack(s.fleet, r.site, r.name)), s.selected, bodyRows).map((row, i) => (
+            {windowRows(rackRowsCached(r, machinesInRack(s.fleet, r.site, r.name)), s.selected, bodyRows).map((row, i) => (
               <RackLine key={i} row={row} s={s} theme={theme} now={now} refreshMs={refreshMs} />
             ))}
           </Box>

@@ -1,4 +1,4 @@
-import React from 'react';
+import React, { useMemo } from 'react';
 import { Box, Text } from 'ink';
 import type { AppState } from '../../app/state.js';
 import type { Theme } from '../theme.js';
@@ -24,7 +24,9 @@ export function vmLines(s: AppState, theme: Theme): { text: string; color?: stri
 }
 
 export function VmsView({ s, theme, width, height }: { s: AppState; theme: Theme; width: number; height: number }) {
-  const lines = vmLines(s, theme);
+  // 10,000 guests make 10,000 lines: build them when the data changes, not on every scroll step
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const lines = useMemo(() => vmLines(s, theme), [s.fleet, s.probes, s.filter, theme]);
   const bodyH = Math.max(1, height);
   const start = Math.min(s.scroll, Math.max(0, lines.length - bodyH));
   if (lines.length === 0) return <Text dimColor>no hypervisor known{s.filter ? ' matching the filter' : ''}</Text>;
