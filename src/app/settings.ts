@@ -1,5 +1,11 @@
-/** User settings through `conf`. Flags override settings; settings override these defaults. */
-import Conf from 'conf';
+/**
+ * User settings, written through `conf` (validated against the schema below). Reading them is a
+ * plain JSON read of conf's file, so no command pays for importing conf just to start.
+ * Flags override settings; settings override these defaults.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type Conf from 'conf';
 import { configDir } from './paths.js';
 
 export interface Settings {
@@ -40,9 +46,15 @@ const schema = {
 
 let store: Conf<Settings> | undefined;
 
-export function settingsStore(): Conf<Settings> {
-  store ??= new Conf<Settings>({ projectName: 'baie', projectSuffix: '', cwd: configDir(), defaults: DEFAULTS, schema: schema as never });
+export async function settingsStore(): Promise<Conf<Settings>> {
+  const { default: ConfClass } = await import('conf');
+  store ??= new ConfClass<Settings>({ projectName: 'baie', projectSuffix: '', cwd: configDir(), defaults: DEFAULTS, schema: schema as never });
   return store;
+}
+
+/** Where conf keeps the settings (its default file name in our config dir). */
+export function settingsPath(): string {
+  return join(configDir(), 'config.json');
 }
 
 export function isSettingKey(k: string): k is keyof Settings {
@@ -66,10 +78,19 @@ export function parseSettingValue(key: keyof Settings, raw: string): Settings[ke
 }
 
 export function loadSettings(): Settings {
+  let text: string;
   try {
-    return { ...DEFAULTS, ...settingsStore().store };
+    text = readFileSync(settingsPath(), 'utf8');
+  } catch {
+    return { ...DEFAULTS };
+  }
+  try {
+    const v = JSON.parse(text) as Partial<Settings>;
+    const out = { ...DEFAULTS };
+    for (const k of Object.keys(DEFAULTS) as (keyof Settings)[]) if (v[k] !== undefined && typeof v[k] === typeof DEFAULTS[k]) (out as Record<string, unknown>)[k] = v[k];
+    return out;
   } catch (e) {
-    throw new Error(`settings file ${settingsStore().path} is unreadable: ${(e as Error).message}`);
+    throw new Error(`settings file ${settingsPath()} is unreadable: ${(e as Error).message.split('\n')[0]} (fix it or delete it)`);
   }
 }
 

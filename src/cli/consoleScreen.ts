@@ -38,7 +38,8 @@ export class ConsoleScreen {
   /** Enter the alternate screen and draw the controller's store. */
   show(controller: Controller): void {
     this.controller = controller;
-    process.stdout.write('\x1b[?1049h\x1b[H');
+    // clear whatever was painted before Ink (the plain first frame)
+    process.stdout.write('\x1b[?1049h\x1b[H\x1b[2J');
     process.on('exit', this.restore);
     this.mount();
   }

@@ -61,13 +61,13 @@ describe('baie check', () => {
   });
 
   it('uses the `inventory` setting when no flag is given', async () => {
-    settingsStore().set('inventory', join(dir, 'broken', 'unknown-site.yaml'));
+    (await settingsStore()).set('inventory', join(dir, 'broken', 'unknown-site.yaml'));
     try {
       const { ctx, out } = fakeCli('check', {});
       expect(await run(ctx)).toBe(2);
       expect(out.stderr).toContain("unknown-site.yaml:6:15: machine 'eva': unknown site 'lyon' (sites: paris)");
     } finally {
-      settingsStore().delete('inventory');
+      (await settingsStore()).delete('inventory');
     }
   });
 

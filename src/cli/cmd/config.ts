@@ -13,7 +13,7 @@ export async function run(ctx: CliContext): Promise<number> {
   const show = (v: unknown) => (Array.isArray(v) ? v.join(',') : String(v));
   switch (sub) {
     case 'path':
-      ctx.stdout.write(settingsStore().path + '\n');
+      ctx.stdout.write((await settingsStore()).path + '\n');
       return 0;
     case 'get': {
       const k = need(key);
@@ -29,12 +29,12 @@ export async function run(ctx: CliContext): Promise<number> {
       } catch (e) {
         throw new UserError((e as Error).message);
       }
-      settingsStore().set(k, parsed as never);
+      (await settingsStore()).set(k, parsed as never);
       return 0;
     }
     case 'unset': {
       const k = need(key);
-      settingsStore().delete(k);
+      (await settingsStore()).delete(k);
       return 0;
     }
     case 'list': {

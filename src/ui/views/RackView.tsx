@@ -6,7 +6,8 @@ import { machinesInRack } from '../../model/fleet.js';
 import { levelOf, reasonsOf, isStale } from '../../app/fleetView.js';
 import { rackRowsCached, type RackRow } from '../layout/rackRows.js';
 
-export const RACK_COL_WIDTH = 26;
+export { RACK_COL_WIDTH_PLAIN as RACK_COL_WIDTH } from '../layout/columns.js';
+import { RACK_COL_WIDTH_PLAIN as RACK_COL_WIDTH } from '../layout/columns.js';
 
 export function visibleRacks(s: AppState) {
   return s.fleet.racks.filter((r) => !s.filter || machinesInRack(s.fleet, r.site, r.name).some((m) => matches(m.name, m.roles, s.filter)));
