@@ -13,6 +13,7 @@ import { captureValues, describeExit, runCommand, runKind, type KindCtx, type Ki
 import { forceLock, releaseLock, takeLock } from './locks.js';
 import { isDone, type Replayed } from './replay.js';
 import { mapBounded } from '../probe/fanout.js';
+import { runManual } from './manual.js';
 import { isTransportError } from '../transport/types.js';
 
 export interface ExecuteInput {
@@ -199,7 +200,7 @@ export async function execute(x: ExecuteInput): Promise<RunStatus> {
   }
 
   async function runStep(step: PlanStep, attempt: number, alreadyDone?: Set<string>): Promise<StepOutcome> {
-    if (step.kind === 'manual') return runManual(step);
+    if (step.kind === 'manual') return runManual({ deps, prompter, emit, now, values, lookup: (n) => planValues(rb, values, x.secrets)[n] }, step);
     if (step.kind === 'script') return runScript(step, attempt);
     let targets = step.targets.filter((t) => !alreadyDone?.has(t));
     // when: skip targets whose condition fails
@@ -327,62 +328,6 @@ export async function execute(x: ExecuteInput): Promise<RunStatus> {
     } catch (e) {
       return { ok: false, output: '', error: (e as Error).message.split('\n')[0] };
     }
-  }
-
-  async function runManual(step: PlanStep): Promise<StepOutcome> {
-    const started = now();
-    emit({ t: 'step-start', at: started, step: step.id, target: 'hands', attempt: 1, kind: 'manual' });
-    let problem: string | undefined;
-    if (step.hands && deps.hands) {
-      // the lab's people do the physical action; what they report answers the step's questions
-      const report = await deps.hands(step.hands).catch((e: Error) => `error: ${e.message}`);
-      emit({ t: 'note', at: now(), text: `lab hands: ${step.hands} → ${report.trim().split('\n').join(' / ')}` });
-      const answers: Record<string, string> = {};
-      for (const k of Object.keys(step.ask ?? {})) {
-        const m = new RegExp(`^\\s*${k}\\s*[:=]\\s*(\\S+)`, 'im').exec(report);
-        if (m) answers[k] = m[1];
-      }
-      problem = validateAnswers(step, answers);
-      if (!problem) {
-        for (const [k, v] of Object.entries(answers)) {
-          values[k] = v;
-          emit({ t: 'answer', at: now(), step: step.id, name: k, value: v });
-        }
-        emit({ t: 'manual', at: now(), step: step.id, checked: step.checklist ?? [] });
-        emit({ t: 'step-end', at: now(), step: step.id, target: 'hands', status: 'ok', durationMs: now() - started });
-        return { status: 'ok' };
-      }
-    }
-    for (let tries = 0; tries < 20; tries++) {
-      const r = await prompter.manual(step, problem);
-      if (r === 'abort') {
-        emit({ t: 'step-end', at: now(), step: step.id, target: 'hands', status: 'aborted', durationMs: now() - started });
-        return { status: 'aborted', error: 'operator aborted at a manual step' };
-      }
-      problem = validateAnswers(step, r.answers);
-      if (problem) continue;
-      for (const [k, v] of Object.entries(r.answers)) {
-        values[k] = v;
-        emit({ t: 'answer', at: now(), step: step.id, name: k, value: v });
-      }
-      emit({ t: 'manual', at: now(), step: step.id, checked: r.checked });
-      emit({ t: 'step-end', at: now(), step: step.id, target: 'hands', status: 'ok', durationMs: now() - started });
-      return { status: 'ok' };
-    }
-    return { status: 'failed', error: problem };
-  }
-
-  function validateAnswers(step: PlanStep, answers: Record<string, string>): string | undefined {
-    for (const [k, q] of Object.entries(step.ask ?? {})) {
-      const v = answers[k];
-      if (v === undefined || v === '') return `${k}: an answer is needed`;
-      if (q.pattern && !new RegExp(q.pattern).test(v)) return `${k}: '${v}' does not match ${q.pattern}`;
-      if (q.equals !== undefined) {
-        const want = String(planValues(rb, values, x.secrets)[q.equals.replace(/^\{\{\s*|\s*\}\}$/g, '')] ?? q.equals);
-        if (v !== want) return `${k}: '${v}' is not what the machine sees ('${want}')`;
-      }
-    }
-    return undefined;
   }
 
   async function runScript(step: PlanStep, attempt: number): Promise<StepOutcome> {
