@@ -51,6 +51,10 @@ export class Tmux {
     throw new Error(`screen never matched ${re}; last screen:\n${s}`);
   }
 
+  async resize(cols: number, rows: number): Promise<void> {
+    await this.t('resize-window', '-t', '0', '-x', String(cols), '-y', String(rows));
+  }
+
   async alive(): Promise<boolean> {
     return (await this.t('has-session', '-t', '0')).exitCode === 0;
   }

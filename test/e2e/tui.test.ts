@@ -48,6 +48,18 @@ describe.skipIf(!!skip)(`the console in a real terminal${skip ? ` (skipped: ${sk
     expect(back).toContain('ella — web');
   }, 60_000);
 
+  it('follows a resize down to 80x24 and back, header and key hints always on screen', async () => {
+    await tmux.keys('1');
+    await tmux.resize(80, 24);
+    const small = await tmux.waitFor(/paris \/ A[\s\S]*q quit/);
+    const lines = small.split('\n');
+    expect(lines.length).toBeLessThanOrEqual(24);
+    expect(lines[0]).toMatch(/^baie │ racks/);
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(80);
+    await tmux.resize(120, 40);
+    await tmux.waitFor(/paris \/ A \(42U\)\s+rouans \/ B/);
+  }, 30_000);
+
   it('quits with q', async () => {
     await tmux.keys('Escape', 'q');
     const end = Date.now() + 10_000;
