@@ -9,6 +9,7 @@ import { parseRunbook } from '../../src/runbook/load.js';
 import { resolveParams } from '../../src/runbook/params.js';
 import { startRun } from '../../src/runbook/session.js';
 import { readJournal } from '../../src/runbook/journal.js';
+import { postMortem } from '../../src/runbook/timeline.js';
 import type { Prompter, RunDeps } from '../../src/runbook/runtime.js';
 import type { RunEvent } from '../../src/runbook/events.js';
 import type { Fleet } from '../../src/model/fleet.js';
@@ -97,6 +98,12 @@ describe('executor on a lab machine', () => {
     expect(r.journal.events.at(-1)).toMatchObject({ t: 'run-end', status: 'done' });
     expect(readdirSync(r.file.replace('.jsonl', '.out'))).toContain('look.emma.log');
     expect(r.journal.torn).toBe(false);
+    // the post-mortem: every step with its status and what it was expected to take
+    const md = postMortem(r.journal.events, { hands: 15 * 60_000 });
+    expect(md).toContain('- Outcome: **done**');
+    expect(md).toMatch(/\| hands \| ok \| [\d:]+ \| \d+s \| 15m00s \|/);
+    expect(md).toMatch(/\| never \| skipped \|/);
+    expect(md).toContain("answer serial = WD-NEW12345");
   });
 
   const DESTRUCTIVE = `runbook: wipe

@@ -3,7 +3,8 @@ import { UserError } from '../errors.js';
 import { journalsDir } from '../../app/paths.js';
 import { listRuns, readJournal } from '../../runbook/journal.js';
 import { postMortem, timelineLines } from '../../runbook/timeline.js';
-import { formatDuration } from '../../model/duration.js';
+import { formatDuration, parseDuration } from '../../model/duration.js';
+import { loadRunbookFile } from '../../runbook/load.js';
 
 function findRun(id: string | undefined) {
   if (!id) throw new UserError('which run? (baie journal list)');
@@ -32,7 +33,16 @@ export async function run(ctx: CliContext): Promise<number> {
   }
   if (sub === 'export') {
     if (!ctx.flags.markdown) throw new UserError('journal export needs --markdown');
+    // durations against what the runbook expected of each step (if the file is still there)
     const expects: Record<string, number> = {};
+    const start = j.events.find((e) => e.t === 'run-start');
+    if (start && start.t === 'run-start') {
+      const rb = (await loadRunbookFile(start.file)).runbook;
+      for (const st of rb?.steps ?? []) {
+        const ms = st.expect ? parseDuration(st.expect) : undefined;
+        if (ms !== undefined) expects[st.id] = ms;
+      }
+    }
     ctx.stdout.write(postMortem(j.events, expects));
     return 0;
   }
