@@ -14,6 +14,7 @@ import { forceLock, releaseLock, takeLock } from './locks.js';
 import { isDone, type Replayed } from './replay.js';
 import { mapBounded } from '../probe/fanout.js';
 import { runManual } from './manual.js';
+import { evalCondition } from './condition.js';
 import { isTransportError } from '../transport/types.js';
 
 export interface ExecuteInput {
@@ -98,6 +99,11 @@ export async function execute(x: ExecuteInput): Promise<RunStatus> {
           status = end('rolled-back', `step ${step.id} in doubt: rolled back`);
           break;
         }
+      }
+      // a local condition needs no machine: decided before any lock or guard
+      if (step.cond !== undefined && !evalCondition(step.cond)) {
+        emit({ t: 'step-done', at: now(), step: step.id, status: 'skipped', reason: `if: ${step.cond} is false` });
+        continue;
       }
       if (opts.readOnly && !step.readOnly) {
         emit({ t: 'step-done', at: now(), step: step.id, status: 'refused', reason: 'read-only mode: this step changes a machine' });

@@ -115,7 +115,7 @@ function semanticProblems(rb: Runbook, doc: Document, lc: LineCounter, file: str
     if (ids.has(s.id)) at([...base, 'id'], `duplicate step id '${s.id}' (first is step #${ids.get(s.id)! + 1})`);
     else ids.set(s.id, i);
     const fields: [PathKey[], string | undefined, boolean][] = [
-      [['on'], s.on, false], [['when'], s.when, true], [['run'], s.run, true], [['rollback'], s.rollback, true],
+      [['on'], s.on, false], [['when'], s.when, true], [['if'], s.if, false], [['run'], s.run, true], [['rollback'], s.rollback, true],
       [['verify', 'pre'], s.verify?.pre, true], [['verify', 'post'], s.verify?.post, true],
       [['wait', 'until'], s.wait?.until, true], [['wait', 'status'], s.wait?.status, true],
       [['manual'], s.manual, false], [['hands'], s.hands, false], [['title'], s.title, false], [['console', 'send'], s.console?.send, false],

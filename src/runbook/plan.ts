@@ -28,6 +28,8 @@ export interface PlanStep {
   doc?: string;
   targets: string[];
   commands: PlannedCommand[];
+  /** Local condition (`if:`), rendered with the values known now. */
+  cond?: string;
   /** `power cycle`, `bootdev pxe`… for ipmi steps. */
   ipmi?: string;
   console?: { expect?: string; expectAny?: Record<string, string>; send?: string; timeoutMs?: number };
@@ -103,6 +105,7 @@ export function planStep(st: Step, index: number, values: Record<string, Value>,
     kind,
     doc: st.doc,
     targets: tg,
+    cond: st.if !== undefined ? render(st.if, values, 'text') : undefined,
     commands,
     ipmi,
     console: st.console ? { expect: st.console.expect, expectAny: st.console.expect_any, send: st.console.send ? render(st.console.send, values, 'text') : undefined, timeoutMs: st.console.timeout ? parseDuration(st.console.timeout) : undefined } : undefined,

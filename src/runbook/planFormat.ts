@@ -14,6 +14,7 @@ export function formatPlan(p: Plan): string {
   const L: string[] = [`${p.title} (${p.runbook})`, ''];
   for (const s of p.steps) {
     L.push(`${String(s.index + 1).padStart(2)}. [${s.kind}] ${s.title}  ~${formatDuration(s.expectMs)}${guards(s).length ? `  (${guards(s).join(', ')})` : ''}`);
+    if (s.cond !== undefined) L.push(`      if     ${s.cond}`);
     if (s.manual) for (const line of s.manual.trim().split('\n')) L.push(`      ${line}`);
     for (const c of s.checklist ?? []) L.push(`      [ ] ${c}`);
     for (const [k, q] of Object.entries(s.ask ?? {})) L.push(`      ? ${k}${q.pattern ? ` (${q.pattern})` : ''}${q.doc ? `: ${q.doc}` : ''}`);
@@ -43,6 +44,7 @@ export function planMarkdown(p: Plan): string {
   for (const s of p.steps) {
     L.push(`## ${s.index + 1}. ${s.title}${s.destructive ? ' ⚠ destructive' : ''}`, '');
     L.push(`- [ ] done at ______ (expected ~${formatDuration(s.expectMs)})`);
+    if (s.cond !== undefined) L.push(`- only if: ${s.cond}`);
     if (s.manual) L.push('', ...s.manual.trim().split('\n').map((l) => `> ${l}`));
     for (const c of s.checklist ?? []) L.push(`- [ ] ${c}`);
     for (const [k, q] of Object.entries(s.ask ?? {})) L.push(`- ${k}: ______________________${q.doc ? ` (${q.doc})` : ''}`);

@@ -57,6 +57,8 @@ export const StepSchema = z
     doc: z.string().optional(),
     on: z.string().optional(),
     when: z.string().optional(),
+    /** Local condition on the run's values, no machine needed: `{{matched}} == panic`. */
+    if: z.string().optional(),
     run: z.string().optional(),
     ipmi: IpmiSchema.optional(),
     console: ConsoleSchema.optional(),

@@ -76,6 +76,14 @@ steps:
     on: "{{host}}"
     when: test {{state}} = clean
     run: echo nope > /tmp/never
+  - id: local-no
+    if: "{{state}} == clean"
+    on: "{{host}}"
+    run: echo nope > /tmp/local
+  - id: local-yes
+    if: "{{state}} != clean"
+    on: "{{host}}"
+    run: echo yes > /tmp/local
   - id: hands
     manual: Swap the disk on {{host}}.
     checklist: [LED blinks, disk out]
@@ -92,7 +100,8 @@ describe('executor on a lab machine', () => {
     expect(r.world.machine('emma')!.files['/tmp/said']).toBe("x'; rm -rf / #\n");
     expect(r.world.machine('emma')!.files['/tmp/never']).toBeUndefined();
     const done = r.journal.events.filter((e) => e.t === 'step-done').map((e) => e.t === 'step-done' && `${e.step}:${e.status}`);
-    expect(done).toEqual(['look:ok', 'only-if-degraded:ok', 'never:skipped', 'hands:ok', 'wait-file:ok']);
+    expect(done).toEqual(['look:ok', 'only-if-degraded:ok', 'never:skipped', 'local-no:skipped', 'local-yes:ok', 'hands:ok', 'wait-file:ok']);
+    expect(r.world.machine('emma')!.files['/tmp/local']).toBe('yes\n');
     expect(r.journal.events).toContainEqual(expect.objectContaining({ t: 'capture', name: 'state', value: 'degraded' }));
     expect(r.journal.events).toContainEqual(expect.objectContaining({ t: 'answer', name: 'serial', value: 'WD-NEW12345' }));
     expect(r.journal.events.at(-1)).toMatchObject({ t: 'run-end', status: 'done' });
