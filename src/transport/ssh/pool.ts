@@ -18,10 +18,11 @@ import {
   type Target,
   type Transport,
 } from '../types.js';
-import { addressOf, connectClient } from './connect.js';
+import { connectClient } from './connect.js';
 import { execOnClient, isChannelOpenError } from './exec.js';
 import type { HostKeyPolicy } from './hostKeyPolicy.js';
-import { parseJumpSpec } from './jumpSpec.js';
+import { chainOf, forwardOut, hopKey, type Hop } from './jumpChain.js';
+import { untilAborted } from './untilAborted.js';
 import { defaultIdentityFiles, KeyStore } from './keys.js';
 import { openPtyOnClient } from './pty.js';
 
@@ -81,11 +82,6 @@ export interface SshPoolStats {
   hosts: SshHostStats[];
 }
 
-interface Hop {
-  name: string;
-  endpoint: SshEndpoint;
-}
-
 interface Conn {
   key: string;
   hop: Hop;
@@ -100,13 +96,8 @@ interface Conn {
   waiters: Array<() => void>;
 }
 
-const MAX_HOPS = 8;
-
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function hopKey(h: Hop): string {
-  return `${h.name}=${h.endpoint.user}@${addressOf(h.endpoint)}`;
-}
 
 export class SshPool {
   private readonly conns = new Map<string, Conn>();
@@ -267,34 +258,8 @@ export class SshPool {
   // --- chains -----------------------------------------------------------------------------
 
   /** The hops to reach `name`, outermost first, ending with the machine itself. */
-  private chainOf(name: string, ep: SshEndpoint, seen: string[] = []): Hop[] {
-    if (seen.includes(name) || seen.length >= MAX_HOPS) {
-      throw new TransportError('unreachable', name, `jump host loop or chain too long (${[...seen, name].join(' → ')})`);
-    }
-    const self: Hop = { name, endpoint: ep };
-    if (ep.jump.length === 0) return [self];
-    const hops = ep.jump.map((j) => this.resolveJump(name, j, ep));
-    // The first jump host is reached its own way; the following ones through the previous.
-    const chain = this.chainOf(hops[0].name, hops[0].endpoint, [...seen, name]);
-    for (const h of hops.slice(1)) {
-      if (chain.some((c) => c.name === h.name) || h.name === name) {
-        throw new TransportError('unreachable', name, `jump host loop (${[...chain.map((c) => c.name), h.name].join(' → ')})`);
-      }
-      chain.push(h);
-    }
-    if (chain.length >= MAX_HOPS) throw new TransportError('unreachable', name, 'jump chain too long');
-    chain.push(self);
-    return chain;
-  }
-
-  private resolveJump(forName: string, spec: string, ep: SshEndpoint): Hop {
-    const known = this.o.resolve(spec);
-    if (known) return { name: spec, endpoint: known };
-    const parsed = parseJumpSpec(spec, { user: this.o.localUser });
-    if (!parsed) {
-      throw new TransportError('unreachable', forName, `jump host "${spec}" is neither a known machine nor [user@]host[:port]`);
-    }
-    return { name: spec, endpoint: { ...parsed, identityFiles: ep.identityFiles, knownHosts: ep.knownHosts } };
+  private chainOf(name: string, ep: SshEndpoint): Hop[] {
+    return chainOf({ resolve: this.o.resolve, localUser: this.o.localUser }, name, ep);
   }
 
   private connFor(chain: Hop[]): Conn {
@@ -413,44 +378,6 @@ export class SshPool {
     const next = c.waiters.shift();
     if (next) next();
   }
-}
-
-function forwardOut(parent: Client, hop: Hop, via: string): Promise<Duplex> {
-  const ep = hop.endpoint;
-  return new Promise<Duplex>((resolve, reject) => {
-    const failed = (msg: string, cause?: unknown): void =>
-      reject(new TransportError('unreachable', hop.name, `cannot reach ${addressOf(ep)} through jump host ${via}: ${msg}`, { cause }));
-    try {
-      parent.forwardOut('127.0.0.1', 0, ep.host, ep.port, (err, stream) => {
-        if (err) failed(err.message, err);
-        else resolve(stream as unknown as Duplex);
-      });
-    } catch (e) {
-      failed((e as Error).message, e);
-    }
-  });
-}
-
-/** Resolves with the promise's value, or undefined as soon as `signal` aborts. Rejections pass through. */
-function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
-  if (signal.aborted) {
-    p.catch(() => {});
-    return Promise.resolve(undefined);
-  }
-  return new Promise<T | undefined>((resolve, reject) => {
-    const onAbort = (): void => resolve(undefined);
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
 }
 
 function safeUserName(): string {
