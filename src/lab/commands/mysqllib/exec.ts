@@ -3,56 +3,16 @@
  * positions and waits, and simple writes (databases, tables, row counts). Messages and
  * error numbers are MariaDB 10.11's or MySQL 8.4's, by the server's flavor.
  */
-import type { LabMachine, MysqlState } from '../../state.js';
-import type { LabWorld } from '../../world.js';
-import type { Cell, ResultSet } from './format.js';
+import type { MysqlState } from '../../state.js';
+import type { Cell } from './format.js';
 import { gtidMerge, gtidReached, parseMariaPos } from './gtid.js';
-import { commitWrite, extras, replicateOnce, replicationTicker } from './server.js';
+import { commitWrite, extras, replicationTicker } from './server.js';
 import { splitTopLevel, unquote, type Statement } from './split.js';
 import { mariadbSlaveStatus, masterStatus, mysqlReplicaStatus } from './status.js';
+import { boolValue, fail, nearFrom, rs, syntaxError, type Session, type SqlError, type StmtResult } from './sql.js';
+import { changeMaster, resetReplica, startReplica, stopReplica } from './replication.js';
 
-export interface SqlError {
-  code: number;
-  state: string;
-  message: string;
-}
-
-export type StmtResult = { rs?: ResultSet; error?: undefined } | { error: SqlError };
-
-export interface Session {
-  world: LabWorld;
-  /** The machine the server runs on. */
-  server: LabMachine;
-  my: MysqlState;
-  db?: string;
-  user: string;
-  /** Wait lab time (rejects when the client is interrupted). */
-  sleep(labMs: number): Promise<void>;
-}
-
-const fail = (code: number, state: string, message: string): StmtResult => ({ error: { code, state, message } });
-
-function syntaxError(my: MysqlState, near: string): StmtResult {
-  const product = my.flavor === 'mysql' ? 'MySQL' : 'MariaDB';
-  return fail(1064, '42000', `You have an error in your SQL syntax; check the manual that corresponds to your ${product} server version for the right syntax to use near '${near.slice(0, 80)}' at line 1`);
-}
-
-/** Text of `stmt` from the first occurrence of `word` (for syntax error "near" text). */
-function nearFrom(text: string, word: RegExp): string {
-  const m = word.exec(text);
-  return m ? text.slice(m.index) : text;
-}
-
-function rs(columns: string[], rows: Cell[][]): StmtResult {
-  return { rs: { columns, rows } };
-}
-
-function boolValue(v: string): 0 | 1 | undefined {
-  const t = unquote(v).toUpperCase();
-  if (t === '1' || t === 'ON' || t === 'TRUE') return 1;
-  if (t === '0' || t === 'OFF' || t === 'FALSE') return 0;
-  return undefined;
-}
+export type { Session, SqlError, StmtResult };
 
 /** Global variables as SELECT @@x shows them; undefined = unknown on this flavor. */
 function variable(s: Session, name: string): Cell | undefined {
@@ -293,109 +253,6 @@ function setVar(s: Session, assign: string): StmtResult | undefined {
       return undefined;
   }
   return fail(1193, 'HY000', `Unknown system variable '${m[2]}'`);
-}
-
-// ------------------------------------------------------------------ replication
-
-function runningError(my: MysqlState): StmtResult {
-  return my.flavor === 'mysql'
-    ? fail(3021, 'HY000', "This operation cannot be performed with a running replica io thread; run STOP REPLICA IO_THREAD FOR CHANNEL '' first.")
-    : fail(1198, 'HY000', "This operation cannot be performed as you have a running slave ''; run STOP SLAVE '' first");
-}
-
-const CHANGE_KEYS: Record<string, string> = {
-  HOST: 'host', USER: 'user', PASSWORD: 'password', PORT: 'port', CONNECT_RETRY: 'retry', USE_GTID: 'gtid', AUTO_POSITION: 'auto',
-  LOG_FILE: 'file', LOG_POS: 'pos', SSL: 'ssl', SSL_CA: 'ssl', SSL_VERIFY_SERVER_CERT: 'ssl', HEARTBEAT_PERIOD: 'hb', DELAY: 'delay', RETRY_COUNT: 'retry_count',
-};
-
-function changeMaster(s: Session, list: string): StmtResult {
-  const { my } = s;
-  const prefix = my.flavor === 'mysql' ? 'SOURCE_' : 'MASTER_';
-  const opts = new Map<string, string>();
-  for (const a of splitTopLevel(list)) {
-    const m = /^(\w+)\s*=\s*(.+)$/s.exec(a);
-    const key = m?.[1].toUpperCase() ?? '';
-    if (!m || !key.startsWith(prefix) || !(key.slice(prefix.length) in CHANGE_KEYS) || (key === 'MASTER_AUTO_POSITION') || (key === 'SOURCE_USE_GTID')) return syntaxError(my, a);
-    opts.set(CHANGE_KEYS[key.slice(prefix.length)], unquote(m[2]));
-  }
-  const rep = my.replica;
-  if (rep && (rep.ioRunning || rep.sqlRunning)) return runningError(my);
-  const ex = extras(my);
-  const gtid = opts.get('gtid')?.toLowerCase();
-  if (gtid !== undefined && !['slave_pos', 'current_pos', 'no'].includes(gtid)) return syntaxError(my, opts.get('gtid')!);
-  if (gtid) ex.useGtid = gtid === 'slave_pos' ? 'Slave_Pos' : gtid === 'current_pos' ? 'Current_Pos' : 'No';
-  if (opts.has('retry')) ex.connectRetry = Number(opts.get('retry')) || 60;
-  const slavePos = rep ? rep.gtidSlavePos : ex.retainedSlavePos;
-  const start = ex.useGtid === 'Current_Pos' || my.flavor === 'mysql' ? gtidMerge(my.gtidBinlogPos, slavePos) : slavePos;
-  const hostChanged = !rep || (opts.has('host') && opts.get('host') !== rep.masterHost);
-  my.replica = {
-    masterHost: opts.get('host') ?? rep?.masterHost ?? '',
-    masterUser: opts.get('user') ?? rep?.masterUser ?? '',
-    masterPort: Number(opts.get('port') ?? rep?.masterPort ?? 3306),
-    ioRunning: false,
-    sqlRunning: false,
-    gtidIoPos: hostChanged ? start : rep!.gtidIoPos,
-    gtidSlavePos: hostChanged ? start : rep!.gtidSlavePos,
-    secondsBehind: null,
-    lastIoError: rep?.lastIoError ?? '',
-    lastSqlError: rep?.lastSqlError ?? '',
-  };
-  return {};
-}
-
-function startReplica(s: Session, which: string | undefined): StmtResult {
-  const { my } = s;
-  const rep = my.replica;
-  if (!rep || !rep.masterHost) {
-    return my.flavor === 'mysql'
-      ? fail(13117, 'HY000', 'Replica is not configured or failed to initialize properly. You must at least set --server-id to enable either a source or a replica. Additional error messages can be found in the MySQL error log.')
-      : fail(1200, 'HY000', 'Misconfigured slave: MASTER_HOST was not set; Fix in config file or with CHANGE MASTER TO');
-  }
-  const ex = extras(my);
-  if (which !== 'SQL_THREAD' && !rep.ioRunning) {
-    rep.ioRunning = true;
-    rep.lastIoError = '';
-  }
-  if (which !== 'IO_THREAD' && !rep.sqlRunning) {
-    if (ex.stickySqlError && ex.skipCounter > 0) {
-      ex.stickySqlError = undefined;
-      ex.skipCounter = 0;
-    }
-    rep.sqlRunning = true;
-    rep.lastSqlError = '';
-  }
-  replicateOnce(s.world, s.server);
-  return {};
-}
-
-function stopReplica(s: Session, which: string | undefined): StmtResult {
-  const rep = s.my.replica;
-  if (!rep) return {};
-  if (which !== 'SQL_THREAD') {
-    rep.ioRunning = false;
-    // Cleared so that the lab's recovery ticker never restarts a thread the operator stopped.
-    rep.lastIoError = '';
-  }
-  if (which !== 'IO_THREAD') rep.sqlRunning = false;
-  rep.secondsBehind = null;
-  return {};
-}
-
-function resetReplica(s: Session, all: boolean): StmtResult {
-  const { my } = s;
-  const rep = my.replica;
-  if (!rep) return {};
-  if (rep.ioRunning || rep.sqlRunning) return runningError(my);
-  const ex = extras(my);
-  if (all) {
-    ex.retainedSlavePos = rep.gtidSlavePos;
-    my.replica = undefined;
-  } else {
-    rep.lastIoError = '';
-    rep.lastSqlError = '';
-    ex.stickySqlError = undefined;
-  }
-  return {};
 }
 
 // ------------------------------------------------------------------ writes
