@@ -169,6 +169,11 @@ export function clusterStatus(world: LabWorld, cluster: LabCluster, local: strin
   return out;
 }
 
+/** The fields every per-guest API record starts with, in Proxmox's order. */
+function guestBase(g: LabGuest, r: Rec): Rec {
+  return { vmid: g.vmid, name: g.name, status: g.status, cpus: g.cpus, cpu: r.cpu, maxmem: g.memBytes, mem: r.mem, maxdisk: g.diskBytes, disk: r.disk, uptime: r.uptime };
+}
+
 export function nodeGuests(world: LabWorld, cluster: LabCluster, node: string, type: 'qemu' | 'lxc'): Rec[] {
   return cluster.guests
     .filter((g) => g.node === node && g.type === type)
@@ -176,16 +181,7 @@ export function nodeGuests(world: LabWorld, cluster: LabCluster, node: string, t
     .map((g) => {
       const r = guestRecord(world, g, true);
       const out: Rec = {
-        vmid: g.vmid,
-        name: g.name,
-        status: g.status,
-        cpus: g.cpus,
-        cpu: r.cpu,
-        maxmem: g.memBytes,
-        mem: r.mem,
-        maxdisk: g.diskBytes,
-        disk: r.disk,
-        uptime: r.uptime,
+        ...guestBase(g, r),
         netin: r.netin,
         netout: r.netout,
         diskread: r.diskread,
@@ -202,16 +198,7 @@ export function nodeGuests(world: LabWorld, cluster: LabCluster, node: string, t
 export function guestStatusCurrent(world: LabWorld, g: LabGuest): Rec {
   const r = guestRecord(world, g, true);
   const out: Rec = {
-    vmid: g.vmid,
-    name: g.name,
-    status: g.status,
-    cpus: g.cpus,
-    cpu: r.cpu,
-    maxmem: g.memBytes,
-    mem: r.mem,
-    maxdisk: g.diskBytes,
-    disk: r.disk,
-    uptime: r.uptime,
+    ...guestBase(g, r),
     ha: g.ha ? { managed: 1, state: g.ha, group: g.haGroup ?? '' } : { managed: 0 },
   };
   if (g.type === 'qemu') out.qmpstatus = g.status;
