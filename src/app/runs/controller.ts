@@ -3,6 +3,7 @@
  * through startRun with a prompter whose questions live in the store. Runs go on whatever view is
  * open; their events are folded into a LiveRun kept here and published to the store in batches.
  */
+import { journalTimeline } from './timelineView.js';
 import { existsSync } from 'node:fs';
 import type { Store } from '../store.js';
 import type { Action, AppState } from '../state.js';
@@ -19,7 +20,6 @@ import { formatPlan } from '../../runbook/planFormat.js';
 import { startRun } from '../../runbook/session.js';
 import { newRunId, readJournal } from '../../runbook/journal.js';
 import { replay } from '../../runbook/replay.js';
-import { timelineLines } from '../../runbook/timeline.js';
 import { appliesTo, entryOf, hostParamFor, journalRows, unfinishedRuns } from './catalog.js';
 import { givenOf, newForm } from './form.js';
 import { applyEvent, badge, newLiveRun } from './live.js';
@@ -396,14 +396,7 @@ export class RunsController implements RunsApi {
 
   openTimeline(file: string): void {
     try {
-      const { events, torn, bad } = readJournal(file);
-      const start = events.find((e) => e.t === 'run-start');
-      const lines = timelineLines(events);
-      if (torn) lines.push('(the last line was cut by a crash and is not shown)');
-      if (bad) lines.push(`(${bad} unreadable line(s) skipped)`);
-      const run = start?.t === 'run-start' ? start.run : file.replace(/^.*[/\\]/, '');
-      const title = start?.t === 'run-start' ? start.title : '?';
-      this.d({ type: 'runUi', patch: { journal: { ...this.s.runUi.journal, timeline: { run, title, lines } } } });
+      this.d({ type: 'runUi', patch: { journal: { ...this.s.runUi.journal, timeline: journalTimeline(file) } } });
       this.d({ type: 'scroll', to: 0 });
     } catch (e) {
       this.notice('error', `cannot read ${file}: ${(e as Error).message.split('\n')[0]}`);
