@@ -150,6 +150,8 @@ export function connectClient(p: ConnectParams): Promise<Client> {
     }
 
     client.on('ready', () => {
+      // Commands are small writes answered at once: Nagle would hold each one back for the peer's delayed ACK.
+      client.setNoDelay(true);
       if (settled) {
         client.end();
         return;
