@@ -31,17 +31,14 @@ if (!existsSync(join(root, 'dist/ui/App.js'))) {
   emit('scale: dist/ui/App.js missing: build first with `npx tsc -p tsconfig.json`');
   process.exit(2);
 }
-// Ink writes only the last frame when it believes it runs in CI; a console is not CI.
-delete process.env.CI;
-delete process.env.CONTINUOUS_INTEGRATION;
 const imp = (p) => import(pathToFileURL(join(root, 'dist', p)).href);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const rssStart = process.memoryUsage().rss;
-const [{ render }, React, { App }, { initialState, reduce }, { createStore }, { buildPalette }, { liveGuests }, { withHealth }, Fuse] = await Promise.all([
-  import('ink'),
-  import('react'),
-  imp('ui/App.js'),
+// Ink, React and the App loaded the way the console loads them (React's production build, Ink not in CI mode)
+const [{ ink: { render }, React, App }, { RENDER_OPTIONS }, { initialState, reduce }, { createStore }, { buildPalette }, { liveGuests }, { withHealth }, Fuse] = await Promise.all([
+  imp('cli/consoleScreen.js').then((m) => m.loadConsoleModules()),
+  imp('cli/consoleScreen.js'),
   imp('app/state.js'),
   imp('app/store.js'),
   imp('app/palette.js'),
@@ -109,7 +106,7 @@ const stderr = new FakeStdout();
 
 t = performance.now();
 const first = stdout.nextFrame(10_000);
-const app = render(React.createElement(App, { controller }), { stdout, stdin, stderr, exitOnCtrlC: false, patchConsole: false });
+const app = render(React.createElement(App, { controller }), { ...RENDER_OPTIONS, stdout, stdin, stderr });
 const firstFrameMs = (await first) - t;
 await sleep(150);
 

@@ -9,6 +9,34 @@ import type { Reach } from '../app/reach.js';
 type Ink = typeof import('ink');
 type Instance = ReturnType<Ink['render']>;
 
+/** The options the console mounts Ink with (the scale benchmark mounts the App with the same). */
+export const RENDER_OPTIONS = { exitOnCtrlC: false, patchConsole: false } as const;
+
+/**
+ * Ink, React and the App as the console runs them:
+ * - Ink draws only a final frame when it believes it runs in CI (CI=true). The console always has
+ *   a terminal (it refuses to start without one), so Ink must not see those variables.
+ * - React's production build unless NODE_ENV asks otherwise: the development build checks and
+ *   records every render (about half the time of a keypress on a big fleet, twice the heap).
+ * Both are read once, when the modules load; the environment is put back afterwards so shells
+ * and runs started from the console inherit it unchanged.
+ */
+export async function loadConsoleModules(): Promise<{ ink: Ink; React: typeof import('react'); App: typeof import('../ui/App.js').App }> {
+  const saved = { CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION, NODE_ENV: process.env.NODE_ENV };
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
+  process.env.NODE_ENV = saved.NODE_ENV || 'production';
+  try {
+    const [ink, React, { App }] = await Promise.all([import('ink'), import('react'), import('../ui/App.js')]);
+    return { ink, React, App };
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v !== undefined) process.env[k] = v;
+      else delete process.env[k];
+    }
+  }
+}
+
 export class ConsoleScreen {
   private app?: Instance;
   private controller?: Controller;
@@ -22,17 +50,8 @@ export class ConsoleScreen {
   ) {}
 
   static async load(): Promise<ConsoleScreen> {
-    // Ink draws only a final frame when it believes it runs in CI (CI=true). The console always
-    // has a terminal (it refuses to start without one), so Ink must not see those variables.
-    const saved = { CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION };
-    delete process.env.CI;
-    delete process.env.CONTINUOUS_INTEGRATION;
-    try {
-      const [ink, React, { App }] = await Promise.all([import('ink'), import('react'), import('../ui/App.js')]);
-      return new ConsoleScreen(ink, React, App);
-    } finally {
-      for (const [k, v] of Object.entries(saved)) if (v !== undefined) process.env[k] = v;
-    }
+    const { ink, React, App } = await loadConsoleModules();
+    return new ConsoleScreen(ink, React, App);
   }
 
   /** Enter the alternate screen and draw the controller's store. */
@@ -45,7 +64,7 @@ export class ConsoleScreen {
   }
 
   private mount(): void {
-    this.app = this.ink.render(this.React.createElement(this.App, { controller: this.controller! }), { exitOnCtrlC: false, patchConsole: false });
+    this.app = this.ink.render(this.React.createElement(this.App, { controller: this.controller! }), { ...RENDER_OPTIONS });
   }
 
   /** Hand the terminal to a shell or console on a machine; resolves with a notice line. */
