@@ -149,9 +149,10 @@ export function connectClient(p: ConnectParams): Promise<Client> {
       return;
     }
 
+    // The handshake and every command are small writes answered at once: Nagle would hold each one
+    // back for the peer's delayed ACK (a pooled `true` on the lab: 19 ms with it, under 3 ms without).
+    client.on('connect', () => client.setNoDelay(true));
     client.on('ready', () => {
-      // Commands are small writes answered at once: Nagle would hold each one back for the peer's delayed ACK.
-      client.setNoDelay(true);
       if (settled) {
         client.end();
         return;
