@@ -8,7 +8,6 @@ import { existsSync } from 'node:fs';
 import type { Store } from '../store.js';
 import type { Action, AppState } from '../state.js';
 import type { Fleet } from '../../model/fleet.js';
-import { formatDuration } from '../../model/duration.js';
 import type { RunDeps } from '../../runbook/runtime.js';
 import type { RunEvent } from '../../runbook/events.js';
 import type { LoadedRunbook } from '../../runbook/load.js';
@@ -16,7 +15,6 @@ import { loadRunbookFile } from '../../runbook/load.js';
 import { listRunbooks } from '../../runbook/catalog.js';
 import { resolveParams } from '../../runbook/params.js';
 import { buildPlan } from '../../runbook/plan.js';
-import { formatPlan } from '../../runbook/planFormat.js';
 import { startRun } from '../../runbook/session.js';
 import { newRunId, readJournal } from '../../runbook/journal.js';
 import { replay } from '../../runbook/replay.js';
@@ -24,8 +22,9 @@ import { appliesTo, entryOf, hostParamFor, journalRows, unfinishedRuns } from '.
 import { givenOf, newForm } from './form.js';
 import { applyEvent, badge, newLiveRun } from './live.js';
 import { tuiPrompter } from './prompter.js';
+import { planUi, resumeHead } from './planUi.js';
 import { fillFromReport } from './prompts.js';
-import type { LiveRun, PlanUi, PromptAnswer, RunPrompt } from './types.js';
+import type { LiveRun, PromptAnswer, RunPrompt } from './types.js';
 
 /** What the UI may ask about runbooks and runs. */
 export interface RunsApi {
@@ -167,24 +166,8 @@ export class RunsController implements RunsApi {
       if (this.s.view !== 'params') this.d({ type: 'runGo', view: 'params', drop: ['plan'] });
       return;
     }
-    this.d({ type: 'runUi', patch: { form: { ...form, problems: [] }, plan: this.planUi(loaded, given, r) } });
+    this.d({ type: 'runUi', patch: { form: { ...form, problems: [] }, plan: planUi(this.o.fleet, loaded, given, r) } });
     this.d({ type: 'runGo', view: 'plan' });
-  }
-
-  private planUi(loaded: LoadedRunbook, given: Record<string, string>, r: ReturnType<typeof resolveParams>, resumeFile?: string, head: string[] = []): PlanUi {
-    const rb = loaded.runbook!;
-    const plan = buildPlan(rb, r.values, r.secrets, this.o.fleet);
-    const over = plan.budgetMs !== undefined && plan.totalExpectMs > plan.budgetMs ? `expected ${formatDuration(plan.totalExpectMs)} is OVER the ${formatDuration(plan.budgetMs)} budget by ${formatDuration(plan.totalExpectMs - plan.budgetMs)}` : undefined;
-    return {
-      runbook: rb.runbook,
-      title: rb.title,
-      lines: [...head, ...formatPlan(plan).split('\n')],
-      given,
-      overBudget: over,
-      problems: plan.problems,
-      changing: plan.steps.filter((s) => !s.readOnly).map((s) => s.id),
-      resumeFile,
-    };
   }
 
   async planResume(file: string): Promise<void> {
@@ -200,11 +183,8 @@ export class RunsController implements RunsApi {
       for (const [k, v] of Object.entries(rp.start.params)) if (params[k] && params[k].type !== 'secret') given[k] = Array.isArray(v) ? v.join(',') : String(v);
       const r = resolveParams(loaded.runbook, given, this.o.fleet, this.o.env ?? process.env);
       if (r.problems.length) return this.notice('error', `cannot resume ${rp.start.run}: ${r.problems[0]}`);
-      const done = [...rp.finished.entries()].map(([k, v]) => `${k} ${v}`);
-      const doubt = [...rp.inDoubt.entries()].map(([k, t]) => `${k} on ${t.join(', ')}`);
-      const head = [`RESUME ${rp.start.run} (started by ${rp.start.operator})`, `done: ${done.join(', ') || 'nothing'}`, ...(doubt.length ? [`IN DOUBT: ${doubt.join('; ')} — you will choose retry, skip, rollback or abort`] : []), ...(rp.lastHash !== loaded.hash ? ['the runbook file changed since the run started: you will be asked'] : []), ''];
       this.loaded.set(loaded.runbook.runbook, loaded);
-      this.d({ type: 'runUi', patch: { plan: this.planUi(loaded, given, r, file, head) } });
+      this.d({ type: 'runUi', patch: { plan: planUi(this.o.fleet, loaded, given, r, file, resumeHead(rp, rp.lastHash !== loaded.hash)) } });
       this.d({ type: 'runGo', view: 'plan' });
     } catch (e) {
       this.notice('error', `cannot read ${file}: ${(e as Error).message.split('\n')[0]}`);
