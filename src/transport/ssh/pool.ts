@@ -7,7 +7,7 @@
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import type { Client } from 'ssh2';
+import type { Client, ClientChannel } from 'ssh2';
 import type { SshEndpoint } from '../../model/fleet.js';
 import {
   TransportError,
@@ -56,6 +56,14 @@ export interface SshPoolOptions {
   killVia?: 'auto' | 'marker' | 'signal';
   /** User for `host:port` jump specs without `user@`. Default: the local user name. */
   localUser?: string;
+}
+
+/** A long-lived exec channel opened by `SshPool.openChannel`. */
+export interface OpenedChannel {
+  client: Client;
+  channel: ClientChannel;
+  /** How a cancel must stop what runs in it (see `SshPoolOptions.killVia`). */
+  killVia: 'marker' | 'signal';
 }
 
 export interface SshHostStats {
@@ -184,6 +192,58 @@ export class SshPool {
     } finally {
       if (timer) clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onUserAbort);
+    }
+  }
+
+  /**
+   * Opens one exec channel that stays open (stdin not closed) on the machine's pooled connection,
+   * connecting if needed, for a caller that talks to the command over stdin/stdout (a persistent
+   * shell). `command` gets the kill mode so it can add the pid marker. The channel holds one session
+   * slot until it closes. Resolves undefined when `signal` aborts first; rejects with a
+   * TransportError when the machine cannot be reached or refuses the channel.
+   */
+  async openChannel(target: Target, command: (killVia: 'marker' | 'signal') => string, signal: AbortSignal): Promise<OpenedChannel | undefined> {
+    const chain = this.chainOf(target.name, target.ssh);
+    let refusals = 0;
+    let drops = 0;
+    for (;;) {
+      const conn = this.connFor(chain);
+      const client = await untilAborted(this.ensure(chain), signal);
+      if (client === undefined) return undefined;
+      if (!(await this.acquire(conn, signal))) return undefined;
+      const killVia = this.killViaFor(client, conn.hop.endpoint);
+      let released = false;
+      const release = (): void => {
+        if (released) return;
+        released = true;
+        this.release(conn);
+      };
+      try {
+        const channel = await new Promise<ClientChannel>((resolve, reject) => {
+          try {
+            client.exec(command(killVia), (e, ch) => (e ? reject(e) : resolve(ch)));
+          } catch (e) {
+            reject(e as Error);
+          }
+        });
+        channel.once('close', release);
+        if (signal.aborted) {
+          channel.close();
+          return undefined;
+        }
+        return { client, channel, killVia };
+      } catch (e) {
+        release();
+        await sleep(20);
+        if (conn.client !== client) {
+          if (drops++ < 1) continue;
+        } else if (refusals++ < 5 && !signal.aborted) {
+          await sleep(50 * 2 ** refusals);
+          continue;
+        }
+        if (signal.aborted) return undefined;
+        throw new TransportError('closed', target.name, `cannot start a command: ${(e as Error).message}`, { cause: e });
+      }
     }
   }
 
