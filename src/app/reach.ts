@@ -7,9 +7,11 @@ import { dirname, join } from 'node:path';
 import type { Fleet, Machine } from '../model/fleet.js';
 import type { ExecOptions, ExecResult, PtyOptions, PtySession, Target } from '../transport/types.js';
 import { SshPool } from '../transport/ssh/pool.js';
+import { PersistentShells } from '../transport/ssh/probeShell.js';
 import { HostKeyPolicy, type UnknownHostAnswer, type UnknownHostQuestion } from '../transport/ssh/hostKeyPolicy.js';
 import { bmcDriverFor, type BmcDriver } from '../transport/ipmi/driver.js';
 import type { ProbeDeps } from '../probe/prober.js';
+import { isApplianceRole } from '../probe/plan.js';
 import { parsePowerStatus } from '../transport/ipmi/parse.js';
 
 export interface ReachOptions {
@@ -27,6 +29,8 @@ export function isLabFleet(fleet: Fleet): boolean {
 
 export class Reach {
   readonly pool: SshPool;
+  /** One long-lived shell per machine for the probe rounds (appliances get plain exec). */
+  readonly shells: PersistentShells;
   private readonly bmcs = new Map<string, BmcDriver>();
 
   constructor(
@@ -46,6 +50,7 @@ export class Reach {
       // the lab's simulated shells answer SSH signal requests; real hosts get the pid marker
       killVia: isLabFleet(fleet) ? 'signal' : 'marker',
     });
+    this.shells = new PersistentShells(this.pool);
   }
 
   machine(name: string): Machine | undefined {
@@ -101,7 +106,9 @@ export class Reach {
 
   probeDeps(): ProbeDeps {
     return {
-      exec: (m, command, opts) => this.exec(m.name, command, opts),
+      // every refresh writes its script to the machine's persistent shell: no new channel, sshd
+      // session process or login shell per round; a switch's or power strip's CLI is no shell
+      exec: (m, command, opts) => (isApplianceRole(m) ? this.exec(m.name, command, opts) : this.shells.exec(this.target(m.name), command, opts)),
       bmc: async (m, signal) => {
         const b = this.bmc(m.name)!;
         const [p, sel] = await Promise.all([b.power('status', signal), b.sel(signal).catch(() => [])]);
@@ -111,6 +118,7 @@ export class Reach {
   }
 
   async close(): Promise<void> {
+    this.shells.close();
     await this.pool.close();
   }
 }

@@ -9,6 +9,7 @@ import type { LabWorld } from './world.js';
 import type { RunLine } from './runLine.js';
 import { LineEditor } from './lineEditor.js';
 import { attachSerial, consolePorts } from './serialAttach.js';
+import { readsCommandsFromChannel } from './shell/stdinShell.js';
 
 export interface SessionContext {
   world: LabWorld;
@@ -99,6 +100,11 @@ function consoleTarget(ctx: SessionContext, line: string): { port: string; targe
 function runExec(ch: ServerChannel, command: string, pty: boolean, env: Record<string, string>, ctx: SessionContext): void {
   const ac = new AbortController();
   ch.on('close', () => ac.abort());
+  if (!pty && readsCommandsFromChannel(command)) {
+    // `sh -s`, `exec sh /dev/fd/3 3<&0 </dev/null`: a shell whose commands come over the channel
+    runPlainShell(ch, env, ctx);
+    return;
+  }
   const cons = consoleTarget(ctx, command);
   if (cons) {
     if (!cons.target) {

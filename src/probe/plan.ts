@@ -24,11 +24,12 @@ const has = (m: Machine, ...roles: string[]) => m.roles.some((r) => roles.includ
 export const isHypervisorRole = (m: Machine) => has(m, 'proxmox', 'pve', 'hypervisor');
 export const isDbRole = (m: Machine) => has(m, 'mysql', 'mariadb', 'db', 'database', 'mysql-primary', 'mysql-replica');
 export const isDirectorRole = (m: Machine) => has(m, 'director', 'lvs', 'loadbalancer');
-const isAppliance = (m: Machine) => has(m, 'switch', 'pdu', 'power-strip', 'console-server');
+/** Switches, power strips, console servers: their CLI is not a POSIX shell. */
+export const isApplianceRole = (m: Machine) => has(m, 'switch', 'pdu', 'power-strip', 'console-server');
 
 export function sectionsFor(m: Machine): Section[] {
   // Switches and power strips run their own CLI: any answer over SSH proves they are alive.
-  if (isAppliance(m)) return [{ key: 'alive', command: has(m, 'pdu', 'power-strip') ? 'olStatus all' : 'true', apply: () => undefined }];
+  if (isApplianceRole(m)) return [{ key: 'alive', command: has(m, 'pdu', 'power-strip') ? 'olStatus all' : 'true', apply: () => undefined }];
   const s: Section[] = [
     { key: 'loadavg', command: 'cat /proc/loadavg', apply: (p, out) => (p.load = parseLoadavg(out)) },
     { key: 'uptime', command: 'cat /proc/uptime', apply: (p, out) => (p.uptimeSec = parseProcUptime(out)) },

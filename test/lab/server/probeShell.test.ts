@@ -1,0 +1,81 @@
+/** Persistent probe shells against the lab: its machines run `exec sh /dev/fd/3 …` as a shell fed by the channel. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLab, type RunningLab } from '../../../src/lab/run.js';
+import { loadInventory } from '../../../src/inventory/index.js';
+import { Reach } from '../../../src/app/reach.js';
+import { probeFleet } from '../../../src/probe/prober.js';
+import type { MachineProbe } from '../../../src/probe/types.js';
+import { isApplianceRole } from '../../../src/probe/plan.js';
+import { readsCommandsFromChannel } from '../../../src/lab/shell/stdinShell.js';
+
+describe('which exec commands are a shell reading the channel', () => {
+  it('knows sh -s and the persistent shell line, and nothing else', () => {
+    for (const c of ['sh', 'sh -s', 'bash -s', 'exec sh', '/bin/sh -s', 'exec sh /dev/fd/3 3<&0 </dev/null', 'sh /dev/stdin']) expect(readsCommandsFromChannel(c)).toBe(true);
+    for (const c of ['sh -c true', 'shutdown', 'sh script.sh', 'exec sh /dev/fd/3 4<&0', 'bash -lc id', 'cat /proc/mdstat']) expect(readsCommandsFromChannel(c)).toBe(false);
+  });
+});
+
+describe('persistent probe shells on the lab', () => {
+  let dir: string;
+  let lab: RunningLab;
+  let reach: Reach;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'baie-lab-pshell-'));
+    lab = await startLab({ dir: join(dir, 'lab'), basePort: 0 });
+    const { fleet, problems } = await loadInventory(lab.ready.inventory, { home: dir, sshConfigFile: join(dir, 'no-ssh-config') });
+    expect(problems).toEqual([]);
+    fleet.lab = true;
+    reach = new Reach(fleet, { userKnownHosts: join(dir, 'known_hosts') });
+  });
+  afterAll(async () => {
+    await reach?.close();
+    await lab?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers several rounds on one shell with separate outputs, statuses and a fresh cwd', async () => {
+    const t = reach.target('ella');
+    const a = await reach.shells.exec(t, 'cat /proc/loadavg; cd /etc; pwd', { timeoutMs: 5000 });
+    expect(a.stdout).toMatch(/^\d+\.\d+ \d+\.\d+ \d+\.\d+ \d+\/\d+ \d+\n\/etc\n$/);
+    expect(a.code).toBe(0);
+    const b = await reach.shells.exec(t, 'pwd; cat /nope', { timeoutMs: 5000 });
+    expect(b).toMatchObject({ code: 1, stdout: '/root\n' });
+    expect(b.stderr).toContain('cat: /nope: No such file or directory');
+    const c = await reach.shells.exec(t, 'hostname', { timeoutMs: 5000 });
+    expect(c).toMatchObject({ code: 0, stdout: 'ella\n', stderr: '' });
+    expect(reach.shells.stats()).toMatchObject({ opened: 1, rounds: 3, plain: 0 });
+  });
+
+  it('probes every machine through its shell and finds what plain exec finds', async () => {
+    const machines = reach.fleet.machines;
+    const shells = await probeFleet(machines, reach.probeDeps(), { timeoutMs: 3000 });
+    const again = await probeFleet(machines, reach.probeDeps(), { timeoutMs: 3000 });
+    const plain = await probeFleet(machines, { ...reach.probeDeps(), exec: (m, cmd, o) => reach.exec(m.name, cmd, o) }, { timeoutMs: 3000 });
+    const st = reach.shells.stats();
+    // a machine the scenario keeps down never gets a shell; every other one keeps its own
+    const shelled = machines.filter((m, i) => m.ssh && !isApplianceRole(m) && plain[i].reachable).length;
+    expect(shelled).toBeGreaterThan(5);
+    expect(st.open).toBe(shelled);
+    expect(st.plain).toBe(0);
+    // the lab's clock runs between the rounds: uptimes, loads, counters move; names, states and shapes may not
+    const steady = (v: unknown): unknown =>
+      typeof v === 'number' ? 0 : typeof v === 'string' ? v.replace(/\d+(\.\d+)?/g, '#') : Array.isArray(v) ? v.map(steady) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, steady(x)])) : v;
+    const comparable = (p: MachineProbe) => {
+      const { at: _a, latencyMs: _l, ...rest } = p;
+      return steady(rest);
+    };
+    for (let i = 0; i < machines.length; i++) {
+      expect(shells[i].reachable, machines[i].name).toBe(plain[i].reachable);
+      if (!plain[i].reachable) continue; // a machine the scenario blackholes: errors differ only in wording
+      expect(shells[i].errors, machines[i].name).toEqual([]);
+      expect(comparable(shells[i]), machines[i].name).toEqual(comparable(plain[i]));
+      expect(comparable(again[i]), machines[i].name).toEqual(comparable(plain[i]));
+      if (plain[i].uptimeSec !== undefined) expect(Math.abs(shells[i].uptimeSec! - plain[i].uptimeSec!)).toBeLessThan(600);
+    }
+    expect(shells.filter((p) => p.reachable).length).toBe(plain.filter((p) => p.reachable).length);
+  });
+});
