@@ -53,19 +53,8 @@ export interface HypervisorRoom {
   free: number;
 }
 
-const roomCache = new WeakMap<Record<string, MachineProbe>, { fleet: Fleet; rows: HypervisorRoom[] }>();
-
-/** Per hypervisor: its guests and whether the others have room for them. Computed once per probe round. */
-export function hypervisors(fleet: Fleet, probes: Record<string, MachineProbe>): HypervisorRoom[] {
-  const hit = roomCache.get(probes);
-  if (hit && hit.fleet === fleet) return hit.rows;
-  const rows = computeHypervisors(fleet, probes);
-  roomCache.set(probes, { fleet, rows });
-  return rows;
-}
-
-function computeHypervisors(fleet: Fleet, probes: Record<string, MachineProbe>): HypervisorRoom[] {
-  const guests = liveGuests(fleet, probes);
+/** Per hypervisor: its guests and whether the others have room for them (fleetSelectors caches it per probe round). */
+export function hypervisors(fleet: Fleet, probes: Record<string, MachineProbe>, guests: GuestInfo[] = liveGuests(fleet, probes)): HypervisorRoom[] {
   const nodes = new Map<string, { memTotal: number; memUsed: number }>();
   for (const p of Object.values(probes)) for (const n of p.nodes ?? []) nodes.set(n.node, { memTotal: n.maxmem ?? 0, memUsed: n.mem ?? 0 });
   const names = new Set<string>([...fleet.machines.filter(isHypervisor).map((m) => m.name), ...guests.map((g) => g.node)]);

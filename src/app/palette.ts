@@ -1,7 +1,7 @@
-/** The `:` palette: machines, VMs, views and actions searched with fuse.js. */
-import Fuse from 'fuse.js';
+/** The `:` palette: machines, VMs, views and actions, searched by name with typos forgiven. */
 import type { Fleet } from '../model/fleet.js';
 import type { ViewId } from './state.js';
+import { approxErrors, compilePattern } from './fuzzy.js';
 
 export type PaletteItem =
   | { kind: 'machine'; label: string; detail: string; machine: string }
@@ -20,44 +20,85 @@ const VIEWS: { view: ViewId; label: string; detail: string }[] = [
 
 export interface PaletteIndex {
   search(query: string, limit?: number): PaletteItem[];
-  size: number;
+  readonly size: number;
 }
 
-export function buildPalette(fleet: Fleet, guests: { vmid: number; name: string; node: string; type: string }[] = [], readOnly = false): PaletteIndex {
-  const items: PaletteItem[] = [
-    ...fleet.machines.map((m): PaletteItem => ({ kind: 'machine', label: m.name, detail: `${m.site}/${m.rack} U${m.u} ${m.roles.join(',')}`, machine: m.name })),
-    ...dedupeGuests(fleet, guests).map((g): PaletteItem => ({ kind: 'vm', label: g.name, detail: `${g.type} ${g.vmid} on ${g.node}`, node: g.node, vmid: g.vmid })),
-    ...VIEWS.map((v): PaletteItem => ({ kind: 'view', ...v })),
-    { kind: 'action', label: 'refresh', detail: 'probe every machine now', action: 'refresh' },
-    ...(readOnly ? [] : [{ kind: 'action' as const, label: 'runbooks', detail: 'start a runbook', action: 'runbooks' }]),
-  ];
-  const fuse = new Fuse(items, { keys: [{ name: 'label', weight: 3 }, { name: 'detail', weight: 1 }], threshold: 0.4, ignoreLocation: true });
-  const lower = items.map((i) => i.label.toLowerCase());
+/** Fuzzy matches may be this far off: edits per typed character (fuse.js's threshold the palette used). */
+const FUZZ = 0.4;
+
+/**
+ * The palette's items, searched by name: exact, then prefix, then substring matches of the names;
+ * when those are fewer than asked for, approximate matches (typos: a wrong, missing, extra or
+ * swapped character, up to 0.4 per typed character) of names, then of details, fewest edits first.
+ * Items are built on the first search: a probe round makes a new index, most are never opened.
+ */
+type GuestLike = { vmid: number; name: string; node: string; type: string };
+
+/** `guests` may be a function: the live guests are then worked out only if the palette is searched. */
+export function buildPalette(fleet: Fleet, guests: GuestLike[] | (() => GuestLike[]) = [], readOnly = false): PaletteIndex {
+  let built: { items: PaletteItem[]; labels: string[]; details: string[] } | undefined;
+  const build = () =>
+    (built ??= (() => {
+      const items: PaletteItem[] = [
+        ...fleet.machines.map((m): PaletteItem => ({ kind: 'machine', label: m.name, detail: `${m.site}/${m.rack} U${m.u} ${m.roles.join(',')}`, machine: m.name })),
+        ...dedupeGuests(fleet, typeof guests === 'function' ? guests() : guests).map((g): PaletteItem => ({ kind: 'vm', label: g.name, detail: `${g.type} ${g.vmid} on ${g.node}`, node: g.node, vmid: g.vmid })),
+        ...VIEWS.map((v): PaletteItem => ({ kind: 'view', ...v })),
+        { kind: 'action', label: 'refresh', detail: 'probe every machine now', action: 'refresh' },
+        ...(readOnly ? [] : [{ kind: 'action' as const, label: 'runbooks', detail: 'start a runbook', action: 'runbooks' }]),
+      ];
+      return { items, labels: items.map((i) => i.label.toLowerCase()), details: items.map((i) => i.detail.toLowerCase()) };
+    })());
   let last: { q: string; limit: number; out: PaletteItem[] } | undefined;
   return {
-    size: items.length,
+    get size() {
+      return build().items.length;
+    },
     search(query, limit = 10) {
+      const { items, labels, details } = build();
       const q = query.trim();
       if (!q) return items.slice(0, limit);
       // the view and the key handler ask for the same query in one keystroke
       if (last && last.q === q && last.limit === limit) return last.out;
-      // Names the operator typed (exact, then prefix, then substring) answer without fuzzy search;
-      // fuse.js only fills in when there are fewer than `limit` of those.
       const l = q.toLowerCase();
-      const exact: PaletteItem[] = [];
-      const prefix: PaletteItem[] = [];
-      const inside: PaletteItem[] = [];
+      const exact: number[] = [];
+      const prefix: number[] = [];
+      const inside: number[] = [];
       for (let i = 0; i < items.length && exact.length + prefix.length < limit; i++) {
-        const at = lower[i].indexOf(l);
+        const at = labels[i].indexOf(l);
         if (at < 0) continue;
-        (lower[i] === l ? exact : at === 0 ? prefix : inside).push(items[i]);
+        (labels[i] === l ? exact : at === 0 ? prefix : inside).push(i);
       }
-      let out = [...exact, ...prefix, ...inside].slice(0, limit);
-      if (out.length < limit) out = [...out, ...fuse.search(q, { limit }).map((r) => r.item).filter((i) => !out.includes(i))].slice(0, limit);
+      const picked = [...exact, ...prefix, ...inside].slice(0, limit);
+      if (picked.length < limit) picked.push(...fuzzy(l, labels, details, new Set(picked), limit - picked.length));
+      const out = picked.map((i) => items[i]);
       last = { q, limit, out };
       return out;
     },
   };
+}
+
+/** The `want` best approximate matches not in `skip`: fewest edits, a name before a detail, then item order. */
+function fuzzy(q: string, labels: string[], details: string[], skip: Set<number>, want: number): number[] {
+  const p = compilePattern(q);
+  const k = Math.floor(FUZZ * p.m + 1e-9);
+  // best first; a detail match counts half an edit more than the same in a name
+  const top: { i: number; score: number }[] = [];
+  for (let i = 0; i < labels.length; i++) {
+    if (skip.has(i)) continue;
+    const worst = top.length === want ? top[top.length - 1].score : Infinity;
+    const eName = approxErrors(p, labels[i], k);
+    let score = eName <= k ? eName : Infinity;
+    if (score > 0.5 && worst > 0.5) {
+      const eDetail = approxErrors(p, details[i], k);
+      if (eDetail <= k && eDetail + 0.5 < score) score = eDetail + 0.5;
+    }
+    if (score >= worst) continue;
+    let at = top.length;
+    while (at > 0 && top[at - 1].score > score) at--;
+    top.splice(at, 0, { i, score });
+    if (top.length > want) top.pop();
+  }
+  return top.map((t) => t.i);
 }
 
 function dedupeGuests(fleet: Fleet, live: { vmid: number; name: string; node: string; type: string }[]) {

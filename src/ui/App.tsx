@@ -2,7 +2,7 @@ import React, { useEffect, useMemo, useState } from 'react';
 import { Box, useInput, useStdout } from 'ink';
 import type { Controller } from '../app/controller.js';
 import { buildPalette } from '../app/palette.js';
-import { liveGuests } from '../app/fleetView.js';
+import { hypervisorsOf, liveGuestsOf } from '../app/fleetSelectors.js';
 import { useAppState } from './useStore.js';
 import { makeTheme } from './theme.js';
 import { handleKey, paletteResults } from './input.js';
@@ -38,13 +38,26 @@ function useNow(): number {
   return now;
 }
 
+/**
+ * After a probe round, work out the VMs view's rows (guests, room if a host fails) while the operator
+ * reads the frame, so the keypress that opens the view does not pay for 10,000 guests.
+ */
+function useWarmUp(s: { fleet: Parameters<typeof hypervisorsOf>[0]; probes: Parameters<typeof hypervisorsOf>[1] }): void {
+  const { fleet, probes } = s;
+  useEffect(() => {
+    const t = setTimeout(() => hypervisorsOf(fleet, probes), 50);
+    return () => clearTimeout(t);
+  }, [fleet, probes]);
+}
+
 export function App({ controller }: { controller: Controller }) {
   const s = useAppState(controller.store);
   const { width, height } = useSize();
   const now = useNow();
   const theme = useMemo(() => makeTheme({ ascii: s.ascii || undefined }), [s.ascii]);
-  const guests = useMemo(() => liveGuests(s.fleet, s.probes), [s.fleet, s.probes]);
-  const palette = useMemo(() => buildPalette(s.fleet, guests, s.readOnly), [s.fleet, guests, s.readOnly]);
+  // the palette's items and the live guests are worked out when the palette is first searched
+  const palette = useMemo(() => buildPalette(s.fleet, () => liveGuestsOf(s.fleet, s.probes), s.readOnly), [s.fleet, s.probes, s.readOnly]);
+  useWarmUp(s);
   // header 1 line, footer 2 lines (notice + key hints), one spare line so the terminal never scrolls
   const bodyH = Math.max(4, height - 4);
   useInput((input, key) => {

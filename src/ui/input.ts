@@ -6,11 +6,9 @@ import type { Key } from 'ink';
 import type { Controller, PowerAction } from '../app/controller.js';
 import type { AppState } from '../app/state.js';
 import type { PaletteIndex, PaletteItem } from '../app/palette.js';
-import { machinesInRack } from '../model/fleet.js';
 import { resolveKey, type Intent } from './keys/bindings.js';
-import { rackOrder, rackRowsCached } from './layout/rackRows.js';
-import { visibleRacks } from './views/RackView.js';
-import { filteredMachines } from './views/MachinesView.js';
+import { visibleRackInfos } from './layout/rackIndex.js';
+import { filteredMachines } from '../app/fleetSelectors.js';
 import { handleRunKey } from './views/run/keys.js';
 
 const POWER: Partial<Record<Intent, { action: PowerAction; title: string }>> = {
@@ -188,8 +186,8 @@ function choose(c: Controller, item: PaletteItem): void {
 function keepSelectionVisible(c: Controller): void {
   const s = c.store.getState();
   if (s.view !== 'machines') return;
-  const list = filteredMachines(s);
-  if (list.length && !list.some((m) => m.name === s.selected)) c.store.dispatch({ type: 'select', machine: list[0].name });
+  const list = filteredMachines(s.fleet, s.probes, s.filter);
+  if (list.machines.length && list.indexOf(s.selected) < 0) c.store.dispatch({ type: 'select', machine: list.machines[0].name });
 }
 
 function move(c: Controller, intent: Intent, pageSize: number): void {
@@ -201,23 +199,22 @@ function move(c: Controller, intent: Intent, pageSize: number): void {
     return;
   }
   if (s.view === 'machines') {
-    const list = filteredMachines(s);
+    const { machines: list, indexOf } = filteredMachines(s.fleet, s.probes, s.filter);
     if (!list.length) return;
-    const i = Math.max(0, list.findIndex((m) => m.name === s.selected));
+    const i = Math.max(0, indexOf(s.selected));
     const j = Math.max(0, Math.min(list.length - 1, i + step));
     return d({ type: 'select', machine: list[j].name });
   }
   // racks
-  const racks = visibleRacks(s);
+  const { racks, rackOf } = visibleRackInfos(s.fleet, s.filter);
   if (!racks.length) return;
-  const orders = racks.map((r) => rackOrder(rackRowsCached(r, machinesInRack(s.fleet, r.site, r.name))));
-  let ri = orders.findIndex((o) => o.includes(s.selected ?? ''));
+  let ri = rackOf(s.selected);
   if (ri < 0) ri = 0;
-  const order = orders[ri];
-  const mi = Math.max(0, order.indexOf(s.selected ?? ''));
+  const order = racks[ri].order;
+  const mi = Math.max(0, racks[ri].orderIndex.get(s.selected ?? '') ?? 0);
   if (intent === 'left' || intent === 'right') {
-    const nr = Math.max(0, Math.min(orders.length - 1, ri + (intent === 'left' ? -1 : 1)));
-    const target = orders[nr];
+    const nr = Math.max(0, Math.min(racks.length - 1, ri + (intent === 'left' ? -1 : 1)));
+    const target = racks[nr].order;
     if (target.length) d({ type: 'select', machine: target[Math.min(mi, target.length - 1)] });
     return;
   }

@@ -3,11 +3,10 @@ import { Box, Text } from 'ink';
 import type { AppState } from '../../app/state.js';
 import type { Theme } from '../theme.js';
 import { formatClock } from '../../model/duration.js';
-import { levelOf } from '../../app/fleetView.js';
+import { healthCounts } from '../../app/fleetSelectors.js';
 
 export function Header({ s, theme, width, now }: { s: AppState; theme: Theme; width: number; now: number }) {
-  const counts = { ok: 0, warning: 0, critical: 0, unknown: 0 };
-  for (const m of s.fleet.machines) counts[levelOf(s.probes[m.name])]++;
+  const counts = healthCounts(s.fleet, s.probes);
   const runs = Object.values(s.runs);
   const left = `baie ${theme.ascii ? '|' : '│'} ${s.view}`;
   return (

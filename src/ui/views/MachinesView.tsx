@@ -1,18 +1,9 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import type { AppState } from '../../app/state.js';
-import type { Machine } from '../../model/fleet.js';
 import type { Theme } from '../theme.js';
 import { ageText, isStale, levelOf, reasonsOf } from '../../app/fleetView.js';
-
-export function filteredMachines(s: AppState): Machine[] {
-  const f = s.filter.toLowerCase();
-  if (!f) return s.fleet.machines;
-  return s.fleet.machines.filter((m) => {
-    const p = s.probes[m.name];
-    return [m.name, m.site, m.rack, ...m.roles, levelOf(p), reasonsOf(p)].some((x) => x.toLowerCase().includes(f));
-  });
-}
+import { filteredMachines } from '../../app/fleetSelectors.js';
 
 /** The window of `height` items that keeps `index` visible. */
 export function listWindow<T>(items: T[], index: number, height: number): { start: number; items: T[] } {
@@ -24,8 +15,8 @@ export function listWindow<T>(items: T[], index: number, height: number): { star
 const COLS = { name: 12, place: 10, roles: 16, load: 6, age: 6 };
 
 export function MachinesView({ s, theme, width, height, now, refreshMs }: { s: AppState; theme: Theme; width: number; height: number; now: number; refreshMs: number }) {
-  const list = filteredMachines(s);
-  const idx = Math.max(0, list.findIndex((m) => m.name === s.selected));
+  const { machines: list, indexOf } = filteredMachines(s.fleet, s.probes, s.filter);
+  const idx = Math.max(0, indexOf(s.selected));
   const win = listWindow(list, idx, Math.max(1, height - 2));
   const reasonW = Math.max(10, width - (COLS.name + COLS.place + COLS.roles + COLS.load + COLS.age + 8));
   return (
