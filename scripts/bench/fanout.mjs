@@ -69,7 +69,7 @@ async function baieWarm(inv) {
   const r = await timed(process.execPath, [join(root, 'scripts/bench/lib/warm-probe.mjs'), inv, String(repeat), '64'], { cwd: root, timeoutMs: 300_000 });
   try {
     const j = JSON.parse(r.stdout);
-    return { first: j.first, warm: median(j.rounds), warmAll: j.rounds, ok: Math.min(...j.ok.slice(1)), okFirst: j.ok[0], uptime: j.uptime, trueCmd: j.true, note: j.errors.join('; ') };
+    return { first: j.first, warm: median(j.rounds), warmAll: j.rounds, ok: Math.min(...j.ok.slice(1)), okFirst: j.ok[0], uptime: j.uptime, trueCmd: j.true, shellTrue: j.shellTrue, shells: j.shells, note: j.errors.join('; ') };
   } catch {
     return { first: NaN, warm: NaN, warmAll: [], ok: 0, okFirst: 0, note: r.stderr.trim().split('\n')[0] };
   }
@@ -161,6 +161,7 @@ try {
     res['baie pooled round (warm, probeFleet on open pool)'] = { ms: w.warm, all: w.warmAll, ok: w.ok, warm: true, note: w.note };
     if (w.uptime) res['(diagnostic) same open pool, bare `uptime` per target'] = { ms: median(w.uptime), all: w.uptime, ok: n, warm: true, info: true };
     if (w.trueCmd) res['(diagnostic) same open pool, bare `true` per target'] = { ms: median(w.trueCmd), all: w.trueCmd, ok: n, warm: true, info: true };
+    if (w.shellTrue) res['(diagnostic) same persistent shells, bare `true` per target'] = { ms: median(w.shellTrue), all: w.shellTrue, ok: n, warm: true, info: true };
 
     const peerCold = Object.entries(res).filter(([k, r]) => !k.startsWith('baie') && !r.warm && !k.startsWith('ssh, sequential'));
     const fastest = peerCold.length ? peerCold.reduce((a, b) => (b[1].ms < a[1].ms ? b : a)) : undefined;
@@ -170,6 +171,7 @@ try {
     }
     report.push('', `### ${n} targets`, '', table(rows));
     for (const [k, r] of Object.entries(res)) if (r.note) report.push(`- ${k}: ${r.note}`);
+    if (w.shells) report.push(`- baie persistent shells in the warm process: ${w.shells.opened} opened, ${w.shells.rounds} rounds answered by them, ${w.shells.plain} plain execs (busy shell or fallback).`);
 
     if (n === Math.max(...sizes)) {
       const bc = res['baie probe (cold process)'];

@@ -1,8 +1,9 @@
 /**
  * Pooled probe rounds in one process: the same code the console runs every refresh.
  * Usage: node warm-probe.mjs INVENTORY ROUNDS CONCURRENCY → JSON on stdout:
- *   {first: ms, rounds: [ms…], ok: [reachable per round], n}
- * The first round opens the SSH connections (warms the pool); later rounds reuse them.
+ *   {first: ms, rounds: [ms…], ok: [reachable per round], n, uptime/true/shellTrue: [ms…], shells: stats}
+ * The first round opens the SSH connections and each machine's persistent shell (Reach.probeDeps);
+ * later rounds reuse both: the same code path as every refresh of the console.
  */
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -48,6 +49,17 @@ try {
     }
     out[cmd] = xs;
   }
+  // the same open pool, `true` written to each machine's persistent shell: the round-trip floor of a warm round
+  const xs = [];
+  for (let i = 0; i < Number(roundsArg); i++) {
+    t = performance.now();
+    const rs = await mapBounded(fleet.machines, Number(concArg), (m) => reach.shells.exec(reach.target(m.name), 'true', { timeoutMs: 10_000 }).catch(() => ({ code: -1 })));
+    xs.push(performance.now() - t);
+    if (rs.some((r) => r.code !== 0)) out.errors.push(`shell true: ${rs.filter((r) => r.code !== 0).length} failed`);
+  }
+  out.shellTrue = xs;
+  out.shells = reach.shells.stats();
+  delete out.shells.plainOnly;
 } finally {
   await reach.close();
 }
