@@ -31,11 +31,9 @@ export function sectionsFor(m: Machine): Section[] {
   // Switches and power strips run their own CLI: any answer over SSH proves they are alive.
   if (isApplianceRole(m)) return [{ key: 'alive', command: has(m, 'pdu', 'power-strip') ? 'olStatus all' : 'true', apply: () => undefined }];
   const s: Section[] = [
-    { key: 'loadavg', command: 'cat /proc/loadavg', apply: (p, out) => (p.load = parseLoadavg(out)) },
-    { key: 'uptime', command: 'cat /proc/uptime', apply: (p, out) => (p.uptimeSec = parseProcUptime(out)) },
+    procSection(!isHypervisorRole(m)),
     { key: 'addr', command: 'ip -br addr', apply: (p, out, rc) => rc === 0 && (p.ifaces = parseIpBrAddr(out)) },
   ];
-  if (!isHypervisorRole(m)) s.push({ key: 'mdstat', command: 'cat /proc/mdstat', apply: (p, out, rc) => rc === 0 && (p.arrays = parseMdstat(out)) });
   for (const d of m.disks) {
     s.push({
       key: `smart:${d.dev}`,
@@ -81,6 +79,45 @@ export function sectionsFor(m: Machine): Section[] {
     s.push({ key: 'services', command: `systemctl is-active ${m.services.map(quoteUnit).join(' ')}`, apply: (p, out) => (p.services = parseIsActive(m.services, out)) });
   }
   return s;
+}
+
+/**
+ * /proc/loadavg, /proc/uptime and (without ZFS) /proc/mdstat read by one process instead of one
+ * `cat` each: `grep -Hs '' FILES` prints every line of every file prefixed with `FILE:` (empty
+ * lines too) and skips a missing file silently. Each parser gets that file's text as before.
+ */
+const PROC_FILES: Array<[file: string, apply: (p: MachineProbe, out: string) => void]> = [
+  ['/proc/loadavg', (p, out) => (p.load = parseLoadavg(out))],
+  ['/proc/uptime', (p, out) => (p.uptimeSec = parseProcUptime(out))],
+  ['/proc/mdstat', (p, out) => (p.arrays = parseMdstat(out))],
+];
+
+function procSection(withMdstat: boolean): Section {
+  const files = PROC_FILES.filter(([f]) => withMdstat || f !== '/proc/mdstat');
+  return {
+    key: 'proc',
+    command: `grep -Hs '' ${files.map(([f]) => f).join(' ')}`,
+    apply: (p, out) => {
+      const texts = splitByFile(out, files.map(([f]) => f));
+      for (const [f, apply] of files) {
+        const text = texts.get(f);
+        if (text !== undefined) apply(p, text);
+      }
+    },
+  };
+}
+
+/** `grep -H` output → file → its text (lines joined by \n, no trailing newline); files with no line are absent. */
+export function splitByFile(out: string, files: string[]): Map<string, string> {
+  const lines = new Map<string, string[]>();
+  for (const line of out.split('\n')) {
+    const f = files.find((x) => line.startsWith(`${x}:`));
+    if (f === undefined) continue;
+    let l = lines.get(f);
+    if (!l) lines.set(f, (l = []));
+    l.push(line.slice(f.length + 1));
+  }
+  return new Map([...lines].map(([f, l]) => [f, l.join('\n')]));
 }
 
 function quoteUnit(u: string): string {

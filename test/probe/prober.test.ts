@@ -5,6 +5,8 @@ import type { Machine } from '../../src/model/fleet.js';
 import { buildScript, sectionsFor, splitSections } from '../../src/probe/plan.js';
 import { probeFleet } from '../../src/probe/prober.js';
 import type { ExecResult } from '../../src/transport/types.js';
+import type { MachineProbe } from '../../src/probe/types.js';
+import { parseMdstat } from '../../src/probe/parsers/mdstat.js';
 
 const fx = (n: string) => readFileSync(join(import.meta.dirname, 'fixtures', n), 'utf8');
 const m = (name: string, roles: string[], extra: Partial<Machine> = {}): Machine => ({
@@ -12,23 +14,53 @@ const m = (name: string, roles: string[], extra: Partial<Machine> = {}): Machine
   ssh: { host: '127.0.0.1', port: 22, user: 'root', identityFiles: [], jump: [], knownHosts: [] }, ...extra,
 });
 
-/** A fake machine: answers each section of the batched script from a table of outputs. */
+/**
+ * A fake machine: answers each section of the batched script from a table of outputs. The /proc
+ * files come back as `grep -Hs '' FILES` prints them (FILE:line; a missing file prints nothing).
+ */
 function answer(outputs: Record<string, [string, number]>, script: string): string {
   const keys = [...script.matchAll(/echo '@@baie:([^']+)'/g)].map((x) => x[1]);
-  return keys.map((k) => `@@baie:${k}\n${(outputs[k] ?? ['', 127])[0]}\n@@rc:${(outputs[k] ?? ['', 127])[1]}`).join('\n') + '\n';
+  const files = /grep -Hs '' ([^;]+?) 2>&1/.exec(script)?.[1].split(' ') ?? [];
+  const proc = (): [string, number] => {
+    const present = files.filter((f) => outputs[f.replace('/proc/', '')]?.[1] === 0);
+    const text = present.flatMap((f) => outputs[f.replace('/proc/', '')][0].split('\n').map((l) => `${f}:${l}`)).join('\n');
+    return [text, present.length === files.length ? 0 : present.length ? 2 : 2];
+  };
+  return keys.map((k) => {
+    const [out, rc] = k === 'proc' ? proc() : (outputs[k] ?? ['', 127]);
+    return `@@baie:${k}\n${out}\n@@rc:${rc}`;
+  }).join('\n') + '\n';
 }
 const ok = (stdout: string, ms = 5): ExecResult => ({ code: 0, stdout, stderr: '', durationMs: ms });
 
 describe('probe plan', () => {
   it('gives each role its probes in one script', () => {
     const db = sectionsFor(m('elma', ['mysql'], { services: ['mariadb'] })).map((s) => s.key);
-    expect(db).toEqual(expect.arrayContaining(['loadavg', 'mdstat', 'replica', 'readonly', 'services']));
-    const pve = sectionsFor(m('pve1', ['proxmox'])).map((s) => s.key);
-    expect(pve).toEqual(expect.arrayContaining(['zpool', 'pvesh', 'ha']));
-    expect(pve).not.toContain('mdstat');
+    expect(db).toEqual(expect.arrayContaining(['proc', 'addr', 'replica', 'readonly', 'services']));
+    // the /proc files in one process, mdstat only where md RAID can be
+    expect(sectionsFor(m('elma', ['mysql']))[0].command).toBe("grep -Hs '' /proc/loadavg /proc/uptime /proc/mdstat");
+    const pveSections = sectionsFor(m('pve1', ['proxmox']));
+    expect(pveSections.map((s) => s.key)).toEqual(expect.arrayContaining(['proc', 'zpool', 'pvesh', 'ha']));
+    expect(pveSections[0].command).toBe("grep -Hs '' /proc/loadavg /proc/uptime");
     expect(sectionsFor(m('ada', ['switch'])).map((x) => x.key)).toEqual(['alive']);
     const script = buildScript(sectionsFor(m('x', ['web'], { services: ['apache2'] })));
     expect(script).toContain("systemctl is-active apache2 2>&1");
+  });
+  it('reads the /proc files from one grep -H, each parser getting that file alone', () => {
+    const mdstat = fx('mdstat-degraded.txt');
+    const grepOut = ['/proc/loadavg:0.50 0.40 0.30 1/99 123', '/proc/uptime:1047234.52 8123456.90', ...mdstat.replace(/\n$/, '').split('\n').map((l) => `/proc/mdstat:${l}`)].join('\n');
+    const proc = sectionsFor(m('fey', ['nfs']))[0];
+    const p = { machine: 'fey', at: 0, reachable: true, errors: [], health: { level: 'unknown', reasons: [] } } as MachineProbe;
+    proc.apply(p, grepOut, 0);
+    expect(p.load).toEqual([0.5, 0.4, 0.3]);
+    expect(p.uptimeSec).toBe(1047234);
+    expect(p.arrays).toEqual(parseMdstat(mdstat.replace(/\n$/, '')));
+    expect(p.arrays?.length).toBeGreaterThan(0);
+    // no md driver: grep -s skips the missing file (status 2) and the arrays stay unknown
+    const q = { machine: 'x', at: 0, reachable: true, errors: [], health: { level: 'unknown', reasons: [] } } as MachineProbe;
+    proc.apply(q, '/proc/loadavg:1.00 2.00 3.00 1/1 1\n/proc/uptime:60.00 100.00', 2);
+    expect(q).toMatchObject({ load: [1, 2, 3], uptimeSec: 60 });
+    expect(q.arrays).toBeUndefined();
   });
   it('splits output back into sections with exit codes', () => {
     const parts = splitSections('@@baie:a\nline1\nline2\n@@rc:0\n@@baie:b\n@@rc:127\n');

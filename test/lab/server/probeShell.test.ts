@@ -77,5 +77,9 @@ describe('persistent probe shells on the lab', () => {
       if (plain[i].uptimeSec !== undefined) expect(Math.abs(shells[i].uptimeSec! - plain[i].uptimeSec!)).toBeLessThan(600);
     }
     expect(shells.filter((p) => p.reachable).length).toBe(plain.filter((p) => p.reachable).length);
+    // what the base script reads really arrives: load, uptime, addresses, md arrays where the lab has them
+    const served = shells.filter((p, i) => p.reachable && !isApplianceRole(machines[i]));
+    for (const p of served) expect({ m: p.machine, load: p.load?.length, up: typeof p.uptimeSec, ifaces: (p.ifaces?.length ?? 0) > 0 }).toEqual({ m: p.machine, load: 3, up: 'number', ifaces: true });
+    expect(served.some((p) => (p.arrays?.length ?? 0) > 0)).toBe(true);
   });
 });
