@@ -87,7 +87,8 @@ function fuzzy(q: string, labels: string[], details: string[], skip: Set<number>
     if (skip.has(i)) continue;
     const worst = top.length === want ? top[top.length - 1].score : Infinity;
     const eName = approxErrors(p, labels[i], k);
-    let score = eName <= k ? eName : Infinity;
+    // among names as far off, those holding every typed character in order first (a character left out)
+    let score = eName > k ? Infinity : eName > 0 && isSubsequence(q, labels[i]) ? eName - 0.25 : eName;
     if (score > 0.5 && worst > 0.5) {
       const eDetail = approxErrors(p, details[i], k);
       if (eDetail <= k && eDetail + 0.5 < score) score = eDetail + 0.5;
@@ -99,6 +100,12 @@ function fuzzy(q: string, labels: string[], details: string[], skip: Set<number>
     if (top.length > want) top.pop();
   }
   return top.map((t) => t.i);
+}
+
+function isSubsequence(q: string, text: string): boolean {
+  let j = 0;
+  for (let i = 0; i < text.length && j < q.length; i++) if (text.charCodeAt(i) === q.charCodeAt(j)) j++;
+  return j === q.length;
 }
 
 function dedupeGuests(fleet: Fleet, live: { vmid: number; name: string; node: string; type: string }[]) {
