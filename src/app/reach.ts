@@ -49,6 +49,8 @@ export class Reach {
       userKnownHosts: opts.userKnownHosts,
       // the lab's simulated shells answer SSH signal requests; real hosts get the pid marker
       killVia: isLabFleet(fleet) ? 'signal' : 'marker',
+      // a host with few sessions (MaxSessions 1): the probe shell gives its session back
+      onSessionRefused: (name) => this.shells.yieldSession(name),
     });
     this.shells = new PersistentShells(this.pool);
   }

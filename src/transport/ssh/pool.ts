@@ -56,6 +56,11 @@ export interface SshPoolOptions {
   killVia?: 'auto' | 'marker' | 'signal';
   /** User for `host:port` jump specs without `user@`. Default: the local user name. */
   localUser?: string;
+  /**
+   * The server refused a session on `machine`'s connection (its MaxSessions is reached): a holder
+   * of long-lived channels there (persistent shells) may give an idle one back before the retry.
+   */
+  onSessionRefused?(machine: string): void;
 }
 
 /** A long-lived exec channel opened by `SshPool.openChannel`. */
@@ -110,8 +115,9 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export class SshPool {
   private readonly conns = new Map<string, Conn>();
   private readonly keys: KeyStore;
-  private readonly o: Required<Omit<SshPoolOptions, 'passphrase' | 'agent' | 'reconnect'>> & {
+  private readonly o: Required<Omit<SshPoolOptions, 'passphrase' | 'agent' | 'reconnect' | 'onSessionRefused'>> & {
     agent?: string;
+    onSessionRefused?(machine: string): void;
     reconnect: { tries: number; baseMs: number; capMs: number };
   };
 
@@ -129,6 +135,7 @@ export class SshPool {
       maxSessionsPerConnection: opts.maxSessionsPerConnection ?? 9,
       killVia: opts.killVia ?? 'auto',
       localUser: opts.localUser ?? safeUserName(),
+      onSessionRefused: opts.onSessionRefused,
     };
   }
 
@@ -181,6 +188,7 @@ export class SshPool {
           if (conn.client !== client) {
             if (drops++ < 1) continue;
           } else if (refusals++ < 5) {
+            if (refusals === 1) this.o.onSessionRefused?.(target.name);
             await sleep(50 * 2 ** refusals);
             continue;
           }

@@ -18,6 +18,8 @@
  *   never ran and runs as a plain exec; after two such failures (or first rounds that time out
  *   without any answer) the machine gets plain exec only, for a while.
  * - Commands with stdin or a pty always run as plain exec.
+ * - A shell holds one SSH session of its connection. When the server refuses another session
+ *   (MaxSessions reached), `yieldSession` gives an idle shell back (SshPool's onSessionRefused).
  */
 import { OutputTail } from '../outputTail.js';
 import { TransportError, type ExecOptions, type ExecResult, type Target } from '../types.js';
@@ -337,6 +339,19 @@ export class PersistentShells {
       if (timer) clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onUserAbort);
       this.busy.delete(key);
+    }
+  }
+
+  /**
+   * The server refused `name` a session (few MaxSessions): give back its shell if idle, and use
+   * plain exec there for a while so that probes do not hold a session others need.
+   */
+  yieldSession(name: string): void {
+    for (const [key, sh] of [...this.shells]) {
+      if (!key.startsWith(`${name}\0`) || this.busy.has(key)) continue;
+      sh.retire();
+      this.shells.delete(key);
+      this.plainUntil.set(key, Date.now() + PLAIN_ONLY_MS);
     }
   }
 

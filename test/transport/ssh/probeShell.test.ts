@@ -37,12 +37,17 @@ describe.skipIf(skip)(`persistent shells against a real sshd ${skip ?? ''}`, () 
   let ella: Target;
   /** Same sshd, second address: PATH has no `sh`, so the shell cannot start there. */
   let nosh: Target;
+  /** Third address: MaxSessions 1. */
+  let single: Target;
 
   /** Sessions sshd started (LogLevel VERBOSE logs one line per session channel). */
   const sessions = () => (peer.log().match(/Starting session: command/g) ?? []).length;
 
   beforeAll(async () => {
-    peer = await startSshd({ addresses: ['127.0.0.1', '127.0.0.2'], extraConfig: 'Match LocalAddress 127.0.0.2\n  SetEnv PATH=/nowhere' });
+    peer = await startSshd({
+      addresses: ['127.0.0.1', '127.0.0.2', '127.0.0.3'],
+      extraConfig: 'Match LocalAddress 127.0.0.2\n  SetEnv PATH=/nowhere\nMatch LocalAddress 127.0.0.3\n  MaxSessions 1',
+    });
     work = mkdtempSync(join(tmpdir(), 'baie-pshell-'));
     pool = new SshPool({
       resolve: () => undefined,
@@ -51,10 +56,12 @@ describe.skipIf(skip)(`persistent shells against a real sshd ${skip ?? ''}`, () 
       hostKeyPolicy: new HostKeyPolicy(),
       agent: '',
       connectTimeoutMs: 5000,
+      onSessionRefused: (name) => shells.yieldSession(name),
     });
     shells = new PersistentShells(pool);
     ella = { name: 'ella', ssh: peer.endpoint() };
     nosh = { name: 'nosh', ssh: peer.endpoint({ host: '127.0.0.2' }) };
+    single = { name: 'single', ssh: peer.endpoint({ host: '127.0.0.3' }) };
   });
   afterAll(async () => {
     shells?.close();
@@ -168,6 +175,17 @@ describe.skipIf(skip)(`persistent shells against a real sshd ${skip ?? ''}`, () 
     expect(r2.stdout).toBe('again\n');
     expect(shells.stats().plainOnly).toContain('nosh');
     expect((await shells.exec(nosh, 'echo plain', { timeoutMs: 5000 })).stdout).toBe('plain\n');
+  });
+
+  it('on a host with one session, an exec that needs it gets it: the idle shell gives it back', async () => {
+    expect((await shells.exec(single, 'echo shell', { timeoutMs: 5000 })).stdout).toBe('shell\n');
+    expect(shells.stats().plainOnly).not.toContain('single');
+    const r = await pool.exec(single, 'echo step', { timeoutMs: 10_000 });
+    expect(r).toMatchObject({ code: 0, stdout: 'step\n' });
+    expect(shells.stats().plainOnly).toContain('single');
+    // later probes there are plain execs, which leave the session free between rounds
+    expect((await shells.exec(single, 'echo probe', { timeoutMs: 5000 })).stdout).toBe('probe\n');
+    expect((await pool.exec(single, 'echo step2', { timeoutMs: 5000 })).stdout).toBe('step2\n');
   });
 
   it('close() ends the shells; the next call opens a new one', async () => {
