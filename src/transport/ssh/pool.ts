@@ -3,11 +3,12 @@
  * server's MaxSessions, the rest queued), jump hosts through the pool's own connection to the jump
  * host (forwardOut + sock, chains a→b→c), keys and agent, keepalive, reconnect with backoff after a
  * drop, a connect timeout per host, and one shared connect when many commands start together.
+ * `openChannel` gives a long-lived channel to a caller that talks to its command (probeShell.ts).
  */
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import type { Client, ClientChannel } from 'ssh2';
+import type { Client } from 'ssh2';
 import type { SshEndpoint } from '../../model/fleet.js';
 import {
   TransportError,
@@ -20,11 +21,16 @@ import {
 } from '../types.js';
 import { connectClient } from './connect.js';
 import { execOnClient, isChannelOpenError } from './exec.js';
+import { openLongChannel, type OpenedChannel } from './longChannel.js';
+import type { SshHostStats, SshPoolStats } from './poolStats.js';
 import type { HostKeyPolicy } from './hostKeyPolicy.js';
 import { chainOf, forwardOut, hopKey, type Hop } from './jumpChain.js';
 import { untilAborted } from './untilAborted.js';
 import { defaultIdentityFiles, KeyStore } from './keys.js';
 import { openPtyOnClient } from './pty.js';
+
+export type { OpenedChannel } from './longChannel.js';
+export type { SshHostStats, SshPoolStats } from './poolStats.js';
 
 export interface SshPoolOptions {
   /** Endpoint of a machine named in a ProxyJump list (inventory / ssh config lookup). */
@@ -61,38 +67,6 @@ export interface SshPoolOptions {
    * of long-lived channels there (persistent shells) may give an idle one back before the retry.
    */
   onSessionRefused?(machine: string): void;
-}
-
-/** A long-lived exec channel opened by `SshPool.openChannel`. */
-export interface OpenedChannel {
-  client: Client;
-  channel: ClientChannel;
-  /** How a cancel must stop what runs in it (see `SshPoolOptions.killVia`). */
-  killVia: 'marker' | 'signal';
-}
-
-export interface SshHostStats {
-  /** Connection key: the hop chain, e.g. `gw=root@10.0.0.1:22>ella=root@10.0.0.5:22`. */
-  key: string;
-  /** Machine name (last hop). */
-  name: string;
-  state: 'down' | 'connecting' | 'ready';
-  /** Successful connects so far (1 = never reconnected). */
-  connects: number;
-  /** Sessions (exec/pty) running now, and waiting for a free session. */
-  active: number;
-  queued: number;
-  /** Name of the jump host this connection goes through. */
-  via?: string;
-  lastError?: string;
-}
-
-export interface SshPoolStats {
-  /** Connections currently established. */
-  connections: number;
-  /** Successful connects since the pool was made (all hosts). */
-  connects: number;
-  hosts: SshHostStats[];
 }
 
 interface Conn {
@@ -166,37 +140,16 @@ export class SshPool {
       ...(reason === 'timeout' ? { timedOut: true } : { aborted: true }),
     });
     try {
-      const chain = this.chainOf(target.name, target.ssh);
-      let drops = 0;
-      let refusals = 0;
-      for (;;) {
-        const conn = this.connFor(chain);
-        const client = await untilAborted(this.ensure(chain), ac.signal);
-        if (client === undefined) return cancelled();
-        if (!(await this.acquire(conn, ac.signal))) return cancelled();
+      const r = await this.withSession(target, ac.signal, async (client, ep, release) => {
         try {
-          if (ac.signal.aborted) return cancelled();
           const cancellable = opts.signal !== undefined || opts.timeoutMs !== undefined;
-          const killVia = cancellable ? this.killViaFor(client, conn.hop.endpoint) : 'signal';
+          const killVia = cancellable ? this.killViaFor(client, ep) : 'signal';
           return await execOnClient(client, target.name, command, opts, { signal: ac.signal, reason: () => reason }, started, killVia);
-        } catch (e) {
-          if (!isChannelOpenError(e)) throw e;
-          // The command never started, so trying again is safe: on a new connection if this one
-          // just dropped; on the same one if sshd refused the session (it frees finished sessions
-          // a little after their channels close, so a burst can briefly exceed MaxSessions).
-          await sleep(20);
-          if (conn.client !== client) {
-            if (drops++ < 1) continue;
-          } else if (refusals++ < 5) {
-            if (refusals === 1) this.o.onSessionRefused?.(target.name);
-            await sleep(50 * 2 ** refusals);
-            continue;
-          }
-          throw new TransportError('closed', target.name, `cannot start a command: ${e.error.message}`, { cause: e.error });
         } finally {
-          this.release(conn);
+          release();
         }
-      }
+      });
+      return r ?? cancelled();
     } finally {
       if (timer) clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onUserAbort);
@@ -210,16 +163,26 @@ export class SshPool {
    * slot until it closes. Resolves undefined when `signal` aborts first; rejects with a
    * TransportError when the machine cannot be reached or refuses the channel.
    */
-  async openChannel(target: Target, command: (killVia: 'marker' | 'signal') => string, signal: AbortSignal): Promise<OpenedChannel | undefined> {
+  openChannel(target: Target, command: (killVia: 'marker' | 'signal') => string, signal: AbortSignal): Promise<OpenedChannel | undefined> {
+    return this.withSession(target, signal, (client, ep, release) => openLongChannel(client, command, this.killViaFor(client, ep), signal, release));
+  }
+
+  /**
+   * Connects (one shared connect), takes a session slot and calls `start`, which owns the slot from
+   * then on (`release` is idempotent). When the channel could not be opened the command never
+   * started, so trying again is safe: on a new connection if this one just dropped; on the same one
+   * if sshd refused the session (it frees finished sessions a little after their channels close, so
+   * a burst can briefly exceed MaxSessions). Undefined when `signal` aborts first.
+   */
+  private async withSession<T>(target: Target, signal: AbortSignal, start: (client: Client, ep: SshEndpoint, release: () => void) => Promise<T>): Promise<T | undefined> {
     const chain = this.chainOf(target.name, target.ssh);
-    let refusals = 0;
     let drops = 0;
+    let refusals = 0;
     for (;;) {
       const conn = this.connFor(chain);
       const client = await untilAborted(this.ensure(chain), signal);
       if (client === undefined) return undefined;
       if (!(await this.acquire(conn, signal))) return undefined;
-      const killVia = this.killViaFor(client, conn.hop.endpoint);
       let released = false;
       const release = (): void => {
         if (released) return;
@@ -227,30 +190,24 @@ export class SshPool {
         this.release(conn);
       };
       try {
-        const channel = await new Promise<ClientChannel>((resolve, reject) => {
-          try {
-            client.exec(command(killVia), (e, ch) => (e ? reject(e) : resolve(ch)));
-          } catch (e) {
-            reject(e as Error);
-          }
-        });
-        channel.once('close', release);
         if (signal.aborted) {
-          channel.close();
+          release();
           return undefined;
         }
-        return { client, channel, killVia };
+        return await start(client, conn.hop.endpoint, release);
       } catch (e) {
         release();
+        if (!isChannelOpenError(e)) throw e;
         await sleep(20);
         if (conn.client !== client) {
           if (drops++ < 1) continue;
         } else if (refusals++ < 5 && !signal.aborted) {
+          if (refusals === 1) this.o.onSessionRefused?.(target.name);
           await sleep(50 * 2 ** refusals);
           continue;
         }
         if (signal.aborted) return undefined;
-        throw new TransportError('closed', target.name, `cannot start a command: ${(e as Error).message}`, { cause: e });
+        throw new TransportError('closed', target.name, `cannot start a command: ${e.error.message}`, { cause: e.error });
       }
     }
   }
