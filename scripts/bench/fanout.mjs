@@ -5,10 +5,11 @@
  * Needs: sshd/ssh (openssh-server), and for the peers pssh, clustershell, ansible (apt); a missing
  * peer is skipped with a line. Build first: npx tsc -p tsconfig.json (baie runs from dist/).
  *
- * Each tool runs one command per target: peers `uptime`; baie its base probe (one SSH exec per
- * machine of `cat /proc/loadavg; cat /proc/uptime; ip -br addr; cat /proc/mdstat` with markers),
- * which is what a refresh costs. Cold = a fresh process opening fresh connections; warm = the
- * connections are already open (baie's pool in one process; Ansible's ControlPersist masters).
+ * Each tool runs one command per target: peers `uptime`; baie its base probe (per machine
+ * `grep -Hs '' /proc/loadavg /proc/uptime /proc/mdstat; ip -br addr` with markers), which is what a
+ * refresh costs. Cold = a fresh process opening fresh connections; warm = the connections are
+ * already open (baie's pool and its persistent probe shells in one process, as in the console;
+ * Ansible's ControlPersist masters).
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
