@@ -2,6 +2,7 @@
 import type { ExecResult } from '../transport/types.js';
 import type { PlanStep } from './plan.js';
 import type { Emit, RunDeps } from './runtime.js';
+import { runConsole } from './consoleStep.js';
 
 export interface KindResult {
   ok: boolean;
@@ -65,52 +66,6 @@ export async function runKind(ctx: KindCtx, step: PlanStep, target: string): Pro
       return runWait(ctx, step, target);
     default:
       return { ok: false, output: '', error: `step kind ${step.kind} runs in the executor` };
-  }
-}
-
-async function runConsole(ctx: KindCtx, step: PlanStep, target: string): Promise<KindResult> {
-  if (!ctx.deps.console) return { ok: false, output: '', error: 'no console available' };
-  const c = step.console!;
-  let session;
-  try {
-    session = await ctx.deps.console(target);
-  } catch (e) {
-    return { ok: false, output: '', error: (e as Error).message.split('\n')[0] };
-  }
-  let buf = '';
-  const patterns: [string, RegExp][] = c.expectAny ? Object.entries(c.expectAny).map(([k, v]) => [k, new RegExp(v, 'm')]) : c.expect ? [['matched', new RegExp(c.expect, 'm')]] : [];
-  const timeoutMs = c.timeoutMs ?? step.timeoutMs ?? 600_000;
-  try {
-    return await new Promise<KindResult>((resolve) => {
-      let done = false;
-      const finish = (r: KindResult) => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        resolve(r);
-      };
-      const check = () => {
-        for (const [k, re] of patterns) if (re.test(buf)) return finish({ ok: true, code: 0, output: buf, captured: c.expectAny ? { matched: k } : undefined });
-      };
-      const timer = setTimeout(() => finish({ ok: false, output: buf, error: `console: no ${c.expect ?? Object.keys(c.expectAny ?? {}).join('|')} within ${Math.round(timeoutMs / 1000)} s` }), timeoutMs);
-      ctx.signal?.addEventListener('abort', () => finish({ ok: false, output: buf, aborted: true, error: 'aborted' }), { once: true });
-      session.onData((d) => {
-        buf = (buf + d).slice(-64 * 1024);
-        ctx.record(step.id, target, d);
-        ctx.emit({ t: 'output', at: ctx.deps.now(), step: step.id, target, stream: 'stdout', chunk: d });
-        check();
-      });
-      session.onClose(() => finish({ ok: patterns.length === 0, output: buf, error: patterns.length ? 'console closed' : undefined }));
-      if (c.send) session.write(c.send);
-      if (!patterns.length) setTimeout(() => finish({ ok: true, code: 0, output: buf }), 1000);
-    });
-  } finally {
-    // wait until the console is really released (SOL allows one session), at most 3 s
-    await new Promise<void>((done) => {
-      const t = setTimeout(done, 3000);
-      session.onClose(() => (clearTimeout(t), done()));
-      session.close();
-    });
   }
 }
 

@@ -32,7 +32,7 @@ export interface PlanStep {
   cond?: string;
   /** `power cycle`, `bootdev pxe`… for ipmi steps. */
   ipmi?: string;
-  console?: { expect?: string; expectAny?: Record<string, string>; send?: string; timeoutMs?: number };
+  console?: { expect?: string; expectAny?: Record<string, string>; send?: string; scrollback?: boolean; timeoutMs?: number };
   manual?: string;
   checklist?: string[];
   /** Lab action standing for the physical one. */
@@ -108,7 +108,7 @@ export function planStep(st: Step, index: number, values: Record<string, Value>,
     cond: st.if !== undefined ? render(st.if, values, 'text') : undefined,
     commands,
     ipmi,
-    console: st.console ? { expect: st.console.expect, expectAny: st.console.expect_any, send: st.console.send ? render(st.console.send, values, 'text') : undefined, timeoutMs: st.console.timeout ? parseDuration(st.console.timeout) : undefined } : undefined,
+    console: st.console ? { expect: st.console.expect, expectAny: st.console.expect_any, send: st.console.send ? render(st.console.send, values, 'text') : undefined, scrollback: st.console.scrollback, timeoutMs: st.console.timeout ? parseDuration(st.console.timeout) : undefined } : undefined,
     manual: st.manual !== undefined ? render(st.manual, values, 'text') : undefined,
     checklist: st.checklist?.map((c) => render(c, values, 'text')),
     hands: st.hands !== undefined ? render(st.hands, values, 'text') : undefined,

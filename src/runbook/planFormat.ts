@@ -19,7 +19,7 @@ export function formatPlan(p: Plan): string {
     for (const c of s.checklist ?? []) L.push(`      [ ] ${c}`);
     for (const [k, q] of Object.entries(s.ask ?? {})) L.push(`      ? ${k}${q.pattern ? ` (${q.pattern})` : ''}${q.doc ? `: ${q.doc}` : ''}`);
     if (s.ipmi) L.push(`      ipmi ${s.targets.join(', ')}: ${s.ipmi}`);
-    if (s.console) L.push(`      console ${s.targets.join(', ')}: ${s.console.send ? `send ${JSON.stringify(s.console.send)}, ` : ''}wait for ${s.console.expect ?? Object.keys(s.console.expectAny ?? {}).join(' | ')}`);
+    if (s.console) L.push(`      console ${s.targets.join(', ')}: ${s.console.send ? `send ${JSON.stringify(s.console.send)}, ` : ''}wait for ${s.console.expect ?? Object.keys(s.console.expectAny ?? {}).join(' | ')}${s.console.scrollback ? ' (the replayed lines count)' : ''}`);
     for (const c of s.commands) {
       const on = c.target;
       if (c.when) L.push(`      when   ${on}$ ${c.when}`);

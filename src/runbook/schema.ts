@@ -35,6 +35,8 @@ const ConsoleSchema = z.strictObject({
   expect_any: z.record(z.string(), z.string()).optional(),
   /** Keys to send first (`\n` for Enter). */
   send: z.string().optional(),
+  /** Also match the lines the console replays on attach (to read what the screen shows now). */
+  scrollback: z.boolean().optional(),
   timeout: duration.optional(),
 });
 
