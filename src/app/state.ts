@@ -124,8 +124,9 @@ export function reduce(s: AppState, a: Action): AppState {
       const probes = { ...s.probes };
       for (const p of a.probes) {
         const prev = probes[p.machine];
-        const since = p.reachable ? undefined : (prev?.unreachableSince ?? (prev && !prev.reachable ? prev.at : p.at));
-        probes[p.machine] = { ...p, unreachableSince: p.reachable ? undefined : (p.unreachableSince ?? since) };
+        // a reachable machine's result is kept as it came (no copy of 2,000 results per round)
+        if (p.reachable) probes[p.machine] = p.unreachableSince === undefined ? p : { ...p, unreachableSince: undefined };
+        else probes[p.machine] = { ...p, unreachableSince: p.unreachableSince ?? prev?.unreachableSince ?? (prev && !prev.reachable ? prev.at : p.at) };
       }
       return { ...s, probes, lastRoundAt: a.at, rounds: s.rounds + 1 };
     }
