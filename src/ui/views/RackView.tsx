@@ -7,6 +7,7 @@ import { levelOf, reasonsOf, isStale } from '../../app/fleetView.js';
 import { machineNamed } from '../../app/fleetSelectors.js';
 import type { RackRow } from '../layout/rackRows.js';
 import { machineMatches, visibleRackInfos, type RackInfo } from '../layout/rackIndex.js';
+import { inkRuns } from '../layout/inkRuns.js';
 
 export { RACK_COL_WIDTH_PLAIN as RACK_COL_WIDTH } from '../layout/columns.js';
 import { RACK_COL_WIDTH_PLAIN as RACK_COL_WIDTH } from '../layout/columns.js';
@@ -102,21 +103,20 @@ function segsKey(segs: Seg[]): string {
   return k;
 }
 
-/** One screen line; redrawn by React only when its text or styles change. */
+/**
+ * One screen line: a row of text nodes (see inkRuns: ASCII apart from glyphs, which Ink measures
+ * far faster); redrawn by React only when its text or styles change.
+ */
 const Line = memo(
   function Line({ segs }: { segs: Seg[]; k: string }) {
     return (
-      <Text wrap="truncate">
-        {segs.map((s, i) =>
-          s.dim || s.color || s.inverse || s.bold ? (
-            <Text key={i} dimColor={s.dim} color={s.color} inverse={s.inverse} bold={s.bold}>
-              {s.text}
-            </Text>
-          ) : (
-            s.text
-          ),
-        )}
-      </Text>
+      <Box height={1}>
+        {inkRuns(segs).map((s, i) => (
+          <Text key={i} wrap="truncate" dimColor={s.dim} color={s.color} inverse={s.inverse} bold={s.bold}>
+            {s.text}
+          </Text>
+        ))}
+      </Box>
     );
   },
   (a, b) => a.k === b.k,
