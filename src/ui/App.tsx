@@ -1,7 +1,9 @@
 import React, { useEffect, useMemo, useState } from 'react';
 import { Box, useInput, useStdout } from 'ink';
 import type { Controller } from '../app/controller.js';
-import { buildPalette } from '../app/palette.js';
+import { buildPalette, type PaletteIndex } from '../app/palette.js';
+import type { AppState } from '../app/state.js';
+import type { Fleet } from '../model/fleet.js';
 import { hypervisorsOf, liveGuestsOf } from '../app/fleetSelectors.js';
 import { useAppState } from './useStore.js';
 import { makeTheme } from './theme.js';
@@ -39,15 +41,18 @@ function useNow(): number {
 }
 
 /**
- * After a probe round, work out the VMs view's rows (guests, room if a host fails) while the operator
- * reads the frame, so the keypress that opens the view does not pay for 10,000 guests.
+ * After a probe round, while the operator reads the frame: work out the VMs view's rows (guests,
+ * room if a host fails) and the palette's items, so the keypress that opens either does not pay
+ * for 10,000 guests.
  */
-function useWarmUp(s: { fleet: Parameters<typeof hypervisorsOf>[0]; probes: Parameters<typeof hypervisorsOf>[1] }): void {
-  const { fleet, probes } = s;
+function useWarmUp(fleet: Fleet, probes: AppState['probes'], palette: PaletteIndex): void {
   useEffect(() => {
-    const t = setTimeout(() => hypervisorsOf(fleet, probes), 50);
+    const t = setTimeout(() => {
+      hypervisorsOf(fleet, probes);
+      palette.search('');
+    }, 50);
     return () => clearTimeout(t);
-  }, [fleet, probes]);
+  }, [fleet, probes, palette]);
 }
 
 export function App({ controller }: { controller: Controller }) {
@@ -57,7 +62,7 @@ export function App({ controller }: { controller: Controller }) {
   const theme = useMemo(() => makeTheme({ ascii: s.ascii || undefined }), [s.ascii]);
   // the palette's items and the live guests are worked out when the palette is first searched
   const palette = useMemo(() => buildPalette(s.fleet, () => liveGuestsOf(s.fleet, s.probes), s.readOnly), [s.fleet, s.probes, s.readOnly]);
-  useWarmUp(s);
+  useWarmUp(s.fleet, s.probes, palette);
   // header 1 line, footer 2 lines (notice + key hints), one spare line so the terminal never scrolls
   const bodyH = Math.max(4, height - 4);
   useInput((input, key) => {
