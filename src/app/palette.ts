@@ -1,7 +1,7 @@
 /** The `:` palette: machines, VMs, views and actions, searched by name with typos forgiven. */
 import type { Fleet } from '../model/fleet.js';
 import type { ViewId } from './state.js';
-import { approxErrors, compilePattern } from './fuzzy.js';
+import Fuse from 'fuse.js';
 
 export type PaletteItem =
   | { kind: 'machine'; label: string; detail: string; machine: string }
@@ -23,13 +23,17 @@ export interface PaletteIndex {
   readonly size: number;
 }
 
-/** Fuzzy matches may be this far off: edits per typed character (fuse.js's threshold the palette used). */
+/** Fuzzy matches may be this far off: fuse.js's threshold (errors per typed character). */
 const FUZZ = 0.4;
+const FUSE_OPTIONS = { keys: ['label'], threshold: FUZZ, ignoreLocation: true };
 
 /**
- * The palette's items, searched by name: exact, then prefix, then substring matches of the names;
- * when those are fewer than asked for, approximate matches (typos: a wrong, missing, extra or
- * swapped character, up to 0.4 per typed character) of names, then of details, fewest edits first.
+ * The palette's items, searched by name: exact, then prefix, then substring matches of the names,
+ * then of the details (a place like `paris/R002`, a role, a VMID); when those are fewer than asked
+ * for, fuse.js's approximate matches of the names (typos: up to 0.4 errors per typed character).
+ * fuse.js only sees the names that can be that close: those holding enough of the typed characters
+ * (a text within k errors of a pattern of m characters holds at least m − k of them), a cheap count
+ * that keeps a typo's search over 12,000 items short.
  * Items are built on the first search: a probe round makes a new index, most are never opened.
  */
 type GuestLike = { vmid: number; name: string; node: string; type: string };
@@ -69,7 +73,8 @@ export function buildPalette(fleet: Fleet, guests: GuestLike[] | (() => GuestLik
         (labels[i] === l ? exact : at === 0 ? prefix : inside).push(i);
       }
       const picked = [...exact, ...prefix, ...inside].slice(0, limit);
-      if (picked.length < limit) picked.push(...fuzzy(l, labels, details, new Set(picked), limit - picked.length));
+      for (let i = 0; i < items.length && picked.length < limit; i++) if (details[i].includes(l) && !picked.includes(i)) picked.push(i);
+      if (picked.length < limit) picked.push(...fuzzy(l, labels, new Set(picked), limit - picked.length));
       const out = picked.map((i) => items[i]);
       last = { q, limit, out };
       return out;
@@ -77,29 +82,28 @@ export function buildPalette(fleet: Fleet, guests: GuestLike[] | (() => GuestLik
   };
 }
 
-/** The `want` best approximate matches not in `skip`: fewest edits, a name before a detail, then item order. */
-function fuzzy(q: string, labels: string[], details: string[], skip: Set<number>, want: number): number[] {
-  const p = compilePattern(q);
-  const k = Math.floor(FUZZ * p.m + 1e-9);
-  // best first; a detail match counts half an edit more than the same in a name
-  const top: { i: number; score: number }[] = [];
-  for (let i = 0; i < labels.length; i++) {
-    if (skip.has(i)) continue;
-    const worst = top.length === want ? top[top.length - 1].score : Infinity;
-    const eName = approxErrors(p, labels[i], k);
-    // among names as far off, those holding every typed character in order first (a character left out)
-    let score = eName > k ? Infinity : eName > 0 && isSubsequence(q, labels[i]) ? eName - 0.25 : eName;
-    if (score > 0.5 && worst > 0.5) {
-      const eDetail = approxErrors(p, details[i], k);
-      if (eDetail <= k && eDetail + 0.5 < score) score = eDetail + 0.5;
+/** The `want` best fuse.js matches not in `skip`, among the items that can be close enough. */
+function fuzzy(q: string, labels: string[], skip: Set<number>, want: number): number[] {
+  const need = q.length - Math.floor(FUZZ * q.length + 1e-9);
+  const counts = new Map<number, number>();
+  for (let j = 0; j < q.length; j++) counts.set(q.charCodeAt(j), (counts.get(q.charCodeAt(j)) ?? 0) + 1);
+  const codes = [...counts.keys()];
+  const budget = new Int16Array(Math.max(...codes) + 1);
+  const holds = (text: string): boolean => {
+    for (const c of codes) budget[c] = counts.get(c)!;
+    let got = 0;
+    for (let j = 0; j < text.length && got < need; j++) {
+      const c = text.charCodeAt(j);
+      if (c < budget.length && budget[c] > 0) (budget[c]--, got++);
     }
-    if (score >= worst) continue;
-    let at = top.length;
-    while (at > 0 && top[at - 1].score > score) at--;
-    top.splice(at, 0, { i, score });
-    if (top.length > want) top.pop();
-  }
-  return top.map((t) => t.i);
+    return got >= need;
+  };
+  const candidates: { i: number; label: string }[] = [];
+  for (let i = 0; i < labels.length; i++) if (!skip.has(i) && holds(labels[i])) candidates.push({ i, label: labels[i] });
+  // among names as far off, those holding every typed character in order (one left out) first, then item order
+  const inOrder = candidates.map((c) => isSubsequence(q, c.label));
+  const sortFn = (a: { idx: number; score: number }, b: { idx: number; score: number }) => a.score - b.score || Number(inOrder[b.idx]) - Number(inOrder[a.idx]) || a.idx - b.idx;
+  return new Fuse(candidates, { ...FUSE_OPTIONS, sortFn }).search(q, { limit: want }).map((r) => r.item.i);
 }
 
 function isSubsequence(q: string, text: string): boolean {
