@@ -3,24 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LocalTransport } from '../../src/transport/local.js';
+import { alive, waitFor } from '../helpers/process.js';
 
 const work = mkdtempSync(join(tmpdir(), 'baie-local-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-const alive = (pid: number): boolean => {
-  // A killed process may linger as a zombie until reaped: that counts as gone.
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-};
-async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end && !cond()) await new Promise((r) => setTimeout(r, 25));
-  return cond();
-}
 
 describe('LocalTransport', () => {
   const t = new LocalTransport();

@@ -5,6 +5,7 @@
  * drop, a connect timeout per host, and one shared connect when many commands start together.
  * `openChannel` gives a long-lived channel to a caller that talks to its command (probeShell.ts).
  */
+import { callDeadline } from '../callDeadline.js';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -120,39 +121,27 @@ export class SshPool {
 
   async exec(target: Target, command: string, opts: ExecOptions = {}): Promise<ExecResult> {
     const started = Date.now();
-    const ac = new AbortController();
-    let reason: 'timeout' | 'abort' = 'abort';
-    const onUserAbort = (): void => ac.abort();
-    if (opts.signal?.aborted) ac.abort();
-    else opts.signal?.addEventListener('abort', onUserAbort, { once: true });
-    const timer =
-      opts.timeoutMs !== undefined
-        ? setTimeout(() => {
-            reason = 'timeout';
-            ac.abort();
-          }, opts.timeoutMs)
-        : undefined;
+    const deadline = callDeadline(opts);
     const cancelled = (): ExecResult => ({
       code: null,
       stdout: '',
       stderr: '',
       durationMs: Date.now() - started,
-      ...(reason === 'timeout' ? { timedOut: true } : { aborted: true }),
+      ...(deadline.reason() === 'timeout' ? { timedOut: true } : { aborted: true }),
     });
     try {
-      const r = await this.withSession(target, ac.signal, async (client, ep, release) => {
+      const r = await this.withSession(target, deadline.signal, async (client, ep, release) => {
         try {
           const cancellable = opts.signal !== undefined || opts.timeoutMs !== undefined;
           const killVia = cancellable ? this.killViaFor(client, ep) : 'signal';
-          return await execOnClient(client, target.name, command, opts, { signal: ac.signal, reason: () => reason }, started, killVia);
+          return await execOnClient(client, target.name, command, opts, deadline, started, killVia);
         } finally {
           release();
         }
       });
       return r ?? cancelled();
     } finally {
-      if (timer) clearTimeout(timer);
-      opts.signal?.removeEventListener('abort', onUserAbort);
+      deadline.done();
     }
   }
 

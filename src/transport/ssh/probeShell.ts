@@ -21,6 +21,7 @@
  * - A shell holds one SSH session of its connection. When the server refuses another session
  *   (MaxSessions reached), `yieldSession` gives an idle shell back (SshPool's onSessionRefused).
  */
+import { callDeadline } from '../callDeadline.js';
 import { OutputTail } from '../outputTail.js';
 import { TransportError, type ExecOptions, type ExecResult, type Target } from '../types.js';
 import { CANCEL_GRACE_MS, sendSignal } from './exec.js';
@@ -295,24 +296,12 @@ export class PersistentShells {
     }
     this.busy.add(key);
     const started = Date.now();
-    const ac = new AbortController();
-    let reason: 'timeout' | 'abort' = 'abort';
-    const onUserAbort = (): void => ac.abort();
-    if (opts.signal?.aborted) ac.abort();
-    else opts.signal?.addEventListener('abort', onUserAbort, { once: true });
-    const timer =
-      opts.timeoutMs !== undefined
-        ? setTimeout(() => {
-            reason = 'timeout';
-            ac.abort();
-          }, opts.timeoutMs)
-        : undefined;
-    const cancel: Cancel = { signal: ac.signal, reason: () => reason };
+    const cancel = callDeadline(opts);
     try {
       let sh = this.shells.get(key);
       const fresh = !sh || sh.closed;
       if (!sh || sh.closed) {
-        const opened = await this.host.openChannel(target, (via) => (via === 'marker' ? wrapForKill(SHELL_COMMAND) : SHELL_COMMAND), ac.signal);
+        const opened = await this.host.openChannel(target, (via) => (via === 'marker' ? wrapForKill(SHELL_COMMAND) : SHELL_COMMAND), cancel.signal);
         if (!opened) return { code: null, stdout: '', stderr: '', durationMs: Date.now() - started, ...(cancel.reason() === 'timeout' ? { timedOut: true } : { aborted: true }) };
         const made: Shell = new Shell(target.name, opened, () => {
           if (this.shells.get(key) === made) this.shells.delete(key);
@@ -336,8 +325,7 @@ export class PersistentShells {
         return await this.host.exec(target, command, { ...opts, ...(left !== undefined ? { timeoutMs: left } : {}) });
       }
     } finally {
-      if (timer) clearTimeout(timer);
-      opts.signal?.removeEventListener('abort', onUserAbort);
+      cancel.done();
       this.busy.delete(key);
     }
   }

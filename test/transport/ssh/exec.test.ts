@@ -6,27 +6,11 @@ import { HostKeyPolicy } from '../../../src/transport/ssh/hostKeyPolicy.js';
 import { SshPool } from '../../../src/transport/ssh/pool.js';
 import type { Target } from '../../../src/transport/types.js';
 import { sshdSkipReason, startSshd, type SshdPeer } from '../../helpers/sshd.js';
+import { alive, waitFor } from '../../helpers/process.js';
 
 const skip = sshdSkipReason();
 
-function alive(pid: number): boolean {
-  // A killed process may linger as a zombie until reaped: that counts as gone.
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
-async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (cond()) return true;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return cond();
-}
 
 describe.skipIf(skip)(`ssh exec against a real sshd ${skip ?? ''}`, () => {
   let peer: SshdPeer;

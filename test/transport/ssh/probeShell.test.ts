@@ -8,26 +8,11 @@ import { SshPool } from '../../../src/transport/ssh/pool.js';
 import { PersistentShells } from '../../../src/transport/ssh/probeShell.js';
 import type { Target } from '../../../src/transport/types.js';
 import { sshdSkipReason, startSshd, type SshdPeer } from '../../helpers/sshd.js';
+import { alive, waitFor } from '../../helpers/process.js';
 
 const skip = sshdSkipReason();
 
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
-async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (cond()) return true;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return cond();
-}
 
 describe.skipIf(skip)(`persistent shells against a real sshd ${skip ?? ''}`, () => {
   let peer: SshdPeer;
