@@ -6,6 +6,7 @@
  * `openChannel` gives a long-lived channel to a caller that talks to its command (probeShell.ts).
  */
 import { callDeadline } from '../callDeadline.js';
+import { SessionSlots } from './sessionSlots.js';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -80,8 +81,7 @@ interface Conn {
   /** Connected at least once since the last explicit close: a new connect is a reconnect (with backoff). */
   everConnected: boolean;
   lastError?: string;
-  active: number;
-  waiters: Array<() => void>;
+  slots: SessionSlots;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -171,12 +171,12 @@ export class SshPool {
       const conn = this.connFor(chain);
       const client = await untilAborted(this.ensure(chain), signal);
       if (client === undefined) return undefined;
-      if (!(await this.acquire(conn, signal))) return undefined;
+      if (!(await conn.slots.acquire(signal))) return undefined;
       let released = false;
       const release = (): void => {
         if (released) return;
         released = true;
-        this.release(conn);
+        conn.slots.release();
       };
       try {
         if (signal.aborted) {
@@ -205,11 +205,11 @@ export class SshPool {
     const chain = this.chainOf(target.name, target.ssh);
     const conn = this.connFor(chain);
     const client = await this.ensure(chain);
-    await this.acquire(conn);
+    await conn.slots.acquire();
     try {
-      return await openPtyOnClient(client, opts, () => this.release(conn));
+      return await openPtyOnClient(client, opts, () => conn.slots.release());
     } catch (e) {
-      this.release(conn);
+      conn.slots.release();
       throw new TransportError('closed', target.name, `cannot open a terminal: ${(e as Error).message}`, { cause: e });
     }
   }
@@ -253,8 +253,8 @@ export class SshPool {
         name: c.hop.name,
         state: c.client ? 'ready' : c.connecting ? 'connecting' : 'down',
         connects: c.connects,
-        active: c.active,
-        queued: c.waiters.length,
+        active: c.slots.active,
+        queued: c.slots.queued,
       };
       if (c.via) h.via = c.via;
       if (c.lastError) h.lastError = c.lastError;
@@ -286,8 +286,7 @@ export class SshPool {
         via: chain.length > 1 ? chain[chain.length - 2].name : undefined,
         connects: 0,
         everConnected: false,
-        active: 0,
-        waiters: [],
+        slots: new SessionSlots(this.o.maxSessionsPerConnection),
       };
       this.conns.set(key, c);
     }
@@ -362,35 +361,6 @@ export class SshPool {
       if (c.client === client) c.client = undefined;
     });
     return client;
-  }
-
-  // --- session slots ----------------------------------------------------------------------
-
-  private acquire(c: Conn, signal?: AbortSignal): Promise<boolean> {
-    if (c.active < this.o.maxSessionsPerConnection) {
-      c.active++;
-      return Promise.resolve(true);
-    }
-    return new Promise<boolean>((resolve) => {
-      const grant = (): void => {
-        signal?.removeEventListener('abort', onAbort);
-        c.active++;
-        resolve(true);
-      };
-      const onAbort = (): void => {
-        const i = c.waiters.indexOf(grant);
-        if (i >= 0) c.waiters.splice(i, 1);
-        resolve(false);
-      };
-      c.waiters.push(grant);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
-  }
-
-  private release(c: Conn): void {
-    c.active--;
-    const next = c.waiters.shift();
-    if (next) next();
   }
 }
 
