@@ -1,41 +1,21 @@
 /** openSession against the real lab: a simulated machine over real SSH on 127.0.0.1. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLab, type RunningLab } from '../../../src/lab/run.js';
-import { loadInventory } from '../../../src/inventory/index.js';
-import { Reach } from '../../../src/app/reach.js';
+import { describe, expect, it } from 'vitest';
+import { useLabReach } from '../../helpers/labReach.js';
 import { openSession } from '../../../src/app/handoff.js';
 import { listRecordings } from '../../../src/app/recordings.js';
 import { FakeStdin, FakeStdout, waitFor } from './streams.js';
 import { readCast } from './castFile.js';
 
 describe('openSession on the lab', () => {
-  let dir: string;
-  let lab: RunningLab;
-  let reach: Reach;
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'baie-handoff-lab-'));
-    lab = await startLab({ dir: join(dir, 'lab'), basePort: 0 });
-    const { fleet, problems } = await loadInventory(lab.ready.inventory, { home: dir, sshConfigFile: join(dir, 'no-ssh-config') });
-    expect(problems).toEqual([]);
-    fleet.lab = true;
-    reach = new Reach(fleet, { userKnownHosts: join(dir, 'known_hosts') });
-  });
-  afterAll(async () => {
-    await reach?.close();
-    await lab?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const h = useLabReach('baie-handoff-lab-');
 
   it('types hostname into a shell on ella, sees ella, leaves with ~., and the session is recorded', async () => {
     const stdin = new FakeStdin(false);
     const stdout = new FakeStdout();
-    const rdir = join(dir, 'recordings');
+    const rdir = join(h.dir, 'recordings');
     const events: string[] = [];
-    const p = openSession(reach, 'ella', 'shell', { stdin, stdout, onSuspend: () => void events.push('suspend'), onResume: () => void events.push('resume'), recordingsDir: rdir, operator: 'maelle' });
+    const p = openSession(h.reach, 'ella', 'shell', { stdin, stdout, onSuspend: () => void events.push('suspend'), onResume: () => void events.push('resume'), recordingsDir: rdir, operator: 'maelle' });
     await waitFor(() => /[#$] $/.test(stdout.text), 'the shell prompt', 15_000);
     await stdin.type('hostname\r');
     await waitFor(() => /hostname\r?\n(\x1b\[[0-9;]*m)*ella\r?\n/.test(stdout.text), 'ella in the output', 10_000);
@@ -53,8 +33,8 @@ describe('openSession on the lab', () => {
   it('opens ella\'s serial console (SOL), masks the password typed at the login prompt, leaves with ~.', async () => {
     const stdin = new FakeStdin(false);
     const stdout = new FakeStdout();
-    const rdir = join(dir, 'recordings-console');
-    const p = openSession(reach, 'ella', 'console', { stdin, stdout, onSuspend() {}, onResume() {}, recordingsDir: rdir, operator: 'maelle' });
+    const rdir = join(h.dir, 'recordings-console');
+    const p = openSession(h.reach, 'ella', 'console', { stdin, stdout, onSuspend() {}, onResume() {}, recordingsDir: rdir, operator: 'maelle' });
     await waitFor(() => stdout.text.includes('baie: console on ella'), 'the banner', 15_000);
     await stdin.type('\r');
     await waitFor(() => /ella login: $/.test(stdout.text), 'the login prompt', 10_000);

@@ -1,11 +1,6 @@
 /** Persistent probe shells against the lab: its machines run `exec sh /dev/fd/3 …` as a shell fed by the channel. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLab, type RunningLab } from '../../../src/lab/run.js';
-import { loadInventory } from '../../../src/inventory/index.js';
-import { Reach } from '../../../src/app/reach.js';
+import { describe, expect, it } from 'vitest';
+import { useLabReach } from '../../helpers/labReach.js';
 import { probeFleet } from '../../../src/probe/prober.js';
 import type { MachineProbe } from '../../../src/probe/types.js';
 import { isApplianceRole } from '../../../src/probe/plan.js';
@@ -19,43 +14,27 @@ describe('which exec commands are a shell reading the channel', () => {
 });
 
 describe('persistent probe shells on the lab', () => {
-  let dir: string;
-  let lab: RunningLab;
-  let reach: Reach;
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'baie-lab-pshell-'));
-    lab = await startLab({ dir: join(dir, 'lab'), basePort: 0 });
-    const { fleet, problems } = await loadInventory(lab.ready.inventory, { home: dir, sshConfigFile: join(dir, 'no-ssh-config') });
-    expect(problems).toEqual([]);
-    fleet.lab = true;
-    reach = new Reach(fleet, { userKnownHosts: join(dir, 'known_hosts') });
-  });
-  afterAll(async () => {
-    await reach?.close();
-    await lab?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const h = useLabReach('baie-lab-pshell-');
 
   it('answers several rounds on one shell with separate outputs, statuses and a fresh cwd', async () => {
-    const t = reach.target('ella');
-    const a = await reach.shells.exec(t, 'cat /proc/loadavg; cd /etc; pwd', { timeoutMs: 5000 });
+    const t = h.reach.target('ella');
+    const a = await h.reach.shells.exec(t, 'cat /proc/loadavg; cd /etc; pwd', { timeoutMs: 5000 });
     expect(a.stdout).toMatch(/^\d+\.\d+ \d+\.\d+ \d+\.\d+ \d+\/\d+ \d+\n\/etc\n$/);
     expect(a.code).toBe(0);
-    const b = await reach.shells.exec(t, 'pwd; cat /nope', { timeoutMs: 5000 });
+    const b = await h.reach.shells.exec(t, 'pwd; cat /nope', { timeoutMs: 5000 });
     expect(b).toMatchObject({ code: 1, stdout: '/root\n' });
     expect(b.stderr).toContain('cat: /nope: No such file or directory');
-    const c = await reach.shells.exec(t, 'hostname', { timeoutMs: 5000 });
+    const c = await h.reach.shells.exec(t, 'hostname', { timeoutMs: 5000 });
     expect(c).toMatchObject({ code: 0, stdout: 'ella\n', stderr: '' });
-    expect(reach.shells.stats()).toMatchObject({ opened: 1, rounds: 3, plain: 0 });
+    expect(h.reach.shells.stats()).toMatchObject({ opened: 1, rounds: 3, plain: 0 });
   });
 
   it('probes every machine through its shell and finds what plain exec finds', async () => {
-    const machines = reach.fleet.machines;
-    const shells = await probeFleet(machines, reach.probeDeps(), { timeoutMs: 3000 });
-    const again = await probeFleet(machines, reach.probeDeps(), { timeoutMs: 3000 });
-    const plain = await probeFleet(machines, { ...reach.probeDeps(), exec: (m, cmd, o) => reach.exec(m.name, cmd, o) }, { timeoutMs: 3000 });
-    const st = reach.shells.stats();
+    const machines = h.reach.fleet.machines;
+    const shells = await probeFleet(machines, h.reach.probeDeps(), { timeoutMs: 3000 });
+    const again = await probeFleet(machines, h.reach.probeDeps(), { timeoutMs: 3000 });
+    const plain = await probeFleet(machines, { ...h.reach.probeDeps(), exec: (m, cmd, o) => h.reach.exec(m.name, cmd, o) }, { timeoutMs: 3000 });
+    const st = h.reach.shells.stats();
     // a machine the scenario keeps down never gets a shell; every other one keeps its own
     const shelled = machines.filter((m, i) => m.ssh && !isApplianceRole(m) && plain[i].reachable).length;
     expect(shelled).toBeGreaterThan(5);
